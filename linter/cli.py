@@ -1,0 +1,249 @@
+"""The command line: ``linkerd-lint check|rules|explain``.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration
+or I/O error (a message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from linter import __version__
+
+SEVERITIES = ("info", "warning", "error")
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"linkerd-lint: error: {self.message}", err=True)
+
+
+def _split(values) -> list:
+    out = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def _repo_root(start: str) -> str:
+    d = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.abspath(start)
+        d = parent
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="linkerd-lint", message="%(prog)s %(version)s")
+def cli():
+    """Catch Linkerd service-mesh mistakes in Kubernetes manifests before they reach a cluster."""
+
+
+def _load_registry(settings=None):
+    from linter.registry import Registry, RegistryError
+
+    try:
+        reg = Registry.load()
+    except RegistryError as e:
+        raise UsageFailure(str(e)) from None
+    if settings is not None and settings.custom_rules:
+        try:
+            from linter.custom_rules import register_custom_rules
+        except ImportError:  # pragma: no cover - custom rules are optional
+            raise UsageFailure("custom-rules are not supported by this build") from None
+        register_custom_rules(reg, settings)
+    return reg
+
+
+def _selected(registry, select, ignore, extend_select, where: str) -> set:
+    chosen: set = set()
+    for sel in select:
+        ids = registry.match(sel)
+        if ids is None:
+            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in select (see `linkerd-lint rules`)")
+        chosen |= ids
+    for sel in extend_select:
+        ids = registry.match(sel)
+        if ids is None:
+            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in extend-select")
+        chosen |= ids
+    for sel in ignore:
+        ids = registry.match(sel)
+        if ids is None:
+            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in ignore (see `linkerd-lint rules`)")
+        chosen -= ids
+    return chosen
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
+@click.option("-f", "--format", "fmt", default="text", show_default=True, help="text, json, sarif, github, gitlab or junit.")
+@click.option("-o", "--output", type=click.Path(), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, help="Rules to run: ids, prefixes (LNK1), names or ALL. Comma-separated.")
+@click.option("--ignore", multiple=True, help="Rules not to run. Comma-separated.")
+@click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES + ("none",)), help="Lowest severity that fails the run [default: warning].")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("--linkerd-version", help="Target Linkerd version (2.18, stable-2.14.10, edge-25.4.4).")
+@click.option("--kubernetes-version", help="Target Kubernetes version (1.30, v1.30.4).")
+@click.option("--stdin-filename", help="Name of the file read from stdin (-), for positions and per-file settings.")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Paths read for cross-file facts but not reported (repeatable).")
+@click.option("--default-namespace", help="Namespace of objects that name none [default: default].")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--color/--no-color", default=None, help="Colour the text report [default: when stdout is a terminal].")
+def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
+          linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
+          statistics, color):
+    """Lint manifests in PATHS (files or directories; - for stdin)."""
+    from linter import config as config_mod
+    from linter.engine import Engine
+    from linter.files import InputError, discover, display_path
+    from linter.report import FORMATS, ReportContext, renderer
+
+    if fmt not in FORMATS:
+        raise UsageFailure(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    cwd = os.getcwd()
+    try:
+        settings = config_mod.load(config_file, cwd)
+        overlay = {}
+        if linkerd_version:
+            overlay["linkerd-version"] = linkerd_version
+        if kubernetes_version:
+            overlay["kubernetes-version"] = kubernetes_version
+        if default_namespace:
+            overlay["default-namespace"] = default_namespace
+        if fail_on:
+            overlay["fail-on"] = fail_on
+        config_mod.apply(settings, overlay, source="command line")
+    except config_mod.ConfigError as e:
+        raise UsageFailure(str(e)) from None
+
+    registry = _load_registry(settings)
+    cfg_where = settings.config_path or "configuration"
+    cli_select, cli_ignore, cli_extend = _split(select), _split(ignore), _split(extend_select)
+    # Unknown ids on the command line are usage errors; in the config file they are
+    # findings (LNK004) at the line that names them, so the config does not break CI.
+    _selected(registry, cli_select, cli_ignore, cli_extend, "command line")
+    base_select = cli_select or [s for s in settings.select if registry.match(s)] or ["ALL"]
+    base_ignore = [s for s in settings.ignore if registry.match(s)] + cli_ignore
+    base_extend = [s for s in settings.extend_select if registry.match(s)] + cli_extend
+    chosen = _selected(registry, base_select, base_ignore, base_extend, cfg_where)
+
+    def rebase(p):  # config paths are relative to the config file
+        return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
+
+    exclude_globs = list(exclude) + [
+        os.path.relpath(rebase(p), cwd).replace(os.sep, "/") if any(c in p for c in "/\\") else p
+        for p in settings.exclude
+    ]
+    stdin = None
+    file_args = [p for p in paths if p != "-"]
+    if "-" in paths:
+        disp = display_path(stdin_filename, cwd) if stdin_filename else "<stdin>"
+        stdin = (disp, sys.stdin.buffer.read())
+    if not paths:
+        file_args = ["."]
+    try:
+        targets = discover(file_args, cwd, exclude_globs) if file_args else []
+        ctx_paths = list(context_paths) + [rebase(p) for p in settings.context]
+        ctx_targets = discover([p for p in ctx_paths if os.path.exists(p)], cwd, exclude_globs) if ctx_paths else []
+    except InputError as e:
+        raise UsageFailure(str(e)) from None
+    missing_ctx = [p for p in list(context_paths) + [rebase(p) for p in settings.context] if not os.path.exists(p)]
+    for p in missing_ctx:
+        click.echo(f"linkerd-lint: warning: context path {p} does not exist", err=True)
+    if not targets and stdin is None:
+        click.echo(f"linkerd-lint: warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}", err=True)
+
+    engine = Engine(settings, registry, chosen)
+    result = engine.run(targets, ctx_targets, stdin)
+    for msg in result.internal_errors:
+        click.echo(f"linkerd-lint: internal error: {msg} (please report this)", err=True)
+
+    is_tty = sys.stdout.isatty() and output is None
+    rctx = ReportContext(
+        rules=registry.rules,
+        files_checked=result.files_checked,
+        color=is_tty if color is None else color,
+        quiet=quiet,
+        tool_version=__version__,
+        root=_repo_root(cwd),
+        cwd=cwd,
+        statistics=statistics,
+    )
+    text = renderer(fmt)(result.findings, rctx)
+    if output:
+        try:
+            tmp = output + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, output)
+        except OSError as e:
+            raise UsageFailure(f"cannot write {output}: {e.strerror or e}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if result.internal_errors:
+        sys.exit(2)
+    threshold = settings.fail_on
+    if exit_zero or threshold == "none":
+        sys.exit(0)
+    from linter.rule import Severity
+
+    limit = Severity.parse(threshold)
+    sys.exit(1 if any(f.severity >= limit for f in result.findings) else 0)
+
+
+@cli.command("rules")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_cmd(fmt):
+    """List every rule: id, name, default severity, fixable."""
+    registry = _load_registry()
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [
+                    {"id": r.id, "name": r.name, "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary, "origin": r.origin}
+                    for r in registry.rules.values()
+                ],
+                indent=2,
+            )
+        )
+        return
+    width = max((len(r.name) for r in registry.rules.values()), default=10)
+    for r in registry.rules.values():
+        fix = "fixable" if r.fixable else ""
+        click.echo(f"{r.id:<8} {r.name:<{width}}  {str(r.severity):<8} {fix:<8} {r.summary}".rstrip())
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id):
+    """Show the full documentation of a rule (id or name)."""
+    registry = _load_registry()
+    r = registry.get(rule_id)
+    if r is None:
+        raise UsageFailure(f"unknown rule {rule_id!r} (see `linkerd-lint rules`)")
+    click.echo(r.markdown())
+
+
+def main():
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("linkerd-lint: interrupted", err=True)
+        sys.exit(130)

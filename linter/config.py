@@ -1,0 +1,221 @@
+"""Configuration: discovery, validation and the settings every run uses.
+
+Discovery walks from the working directory upwards and stops at the repository
+root (a directory holding ``.git``): the first ``.linkerd-lint.yaml``/``.yml`` or
+``pyproject.toml`` with a ``[tool.linkerd-lint]`` table wins.  ``--config FILE``
+skips discovery.  The file is validated with JSON Schema; a bad file is a usage
+error (exit 2) that names the key and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import yaml
+
+from linter.versions import VersionError, parse_kubernetes, parse_linkerd
+
+CONFIG_NAMES = (".linkerd-lint.yaml", ".linkerd-lint.yml")
+
+_ID_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_SEVERITY = {"enum": ["info", "warning", "error"]}
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": _ID_LIST,
+        "ignore": _ID_LIST,
+        "extend-select": _ID_LIST,
+        "severity": {"type": "object", "additionalProperties": _SEVERITY},
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "per-file-ignores": {"type": "object", "additionalProperties": _ID_LIST},
+        "linkerd-version": {"type": "string"},
+        "kubernetes-version": {"type": "string"},
+        "fail-on": {"enum": ["info", "warning", "error", "none"]},
+        "proxy-memory-limit-min": {"type": "string"},
+        "default-namespace": {"type": "string", "minLength": 1},
+        "control-plane-namespace": {"type": "string", "minLength": 1},
+        "cluster-domain": {"type": "string", "minLength": 1},
+        "context": {"type": "array", "items": {"type": "string"}},
+        "proxy-defaults": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "integer", "number", "boolean"]},
+        },
+        "cni": {"type": "boolean"},
+        "proxy-init-run-as-root": {"type": "boolean"},
+        "cert-expiry-warning-days": {"type": "integer", "minimum": 0},
+        "assume-complete": {"type": "boolean"},
+        "custom-rules": {"type": "array"},
+    },
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem: reported on stderr, exit code 2."""
+
+
+@dataclass
+class Settings:
+    select: list = field(default_factory=lambda: ["ALL"])
+    ignore: list = field(default_factory=list)
+    extend_select: list = field(default_factory=list)
+    severity: dict = field(default_factory=dict)
+    exclude: list = field(default_factory=list)
+    per_file_ignores: dict = field(default_factory=dict)
+    linkerd_version: tuple = (2, 18)
+    linkerd_version_text: str = "2.18"
+    linkerd_version_source: str = "default"
+    kubernetes_version: tuple | None = None
+    kubernetes_version_text: str | None = None
+    kubernetes_version_source: str | None = None
+    fail_on: str = "warning"
+    proxy_memory_limit_min: str = "64Mi"
+    default_namespace: str = "default"
+    control_plane_namespace: str = "linkerd"
+    cluster_domain: str = "cluster.local"
+    context: list = field(default_factory=list)
+    proxy_defaults: dict = field(default_factory=dict)
+    cni: bool | None = None
+    proxy_init_run_as_root: bool = False
+    cert_expiry_warning_days: int = 60
+    assume_complete: bool = False
+    custom_rules: list = field(default_factory=list)
+    config_path: str | None = None  # the file the settings came from
+    config_text: str = ""
+    base_dir: str = "."  # relative paths in the config are relative to this
+    extra: dict = field(default_factory=dict)  # for third-party packs: raw config keys
+
+
+def find_config(start: str) -> str | None:
+    d = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            p = os.path.join(d, name)
+            if os.path.isfile(p):
+                return p
+        p = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(p) and _pyproject_table(p) is not None:
+            return p
+        if os.path.exists(os.path.join(d, ".git")):
+            return None
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _pyproject_table(path: str):
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        try:
+            import tomli as tomllib
+        except ImportError:
+            return None
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: cannot read TOML: {e}") from None
+    return data.get("tool", {}).get("linkerd-lint")
+
+
+def load_raw(path: str) -> tuple[dict, str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read configuration: {e}") from None
+    if path.endswith(".toml"):
+        table = _pyproject_table(path)
+        if table is None:
+            raise ConfigError(f"{path}: no [tool.linkerd-lint] table")
+        return table, text
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: configuration is not valid YAML: {getattr(e, 'problem', e)}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: configuration must be a mapping of settings")
+    return data, text
+
+
+def validate(data: dict, path: str) -> None:
+    import jsonschema  # imported only when there is a configuration to check
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    lines = []
+    for err in errors[:10]:
+        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        if err.validator == "additionalProperties" and not err.absolute_path:
+            extra = sorted(set(data) - set(SCHEMA["properties"]))
+            lines.append(f"unknown setting(s) {', '.join(map(repr, extra))}")
+            continue
+        msg = err.message
+        if err.validator == "type" and isinstance(err.instance, float):
+            msg += " (YAML reads unquoted 2.20 as the number 2.2: quote versions)"
+        lines.append(f"{where}: {msg}")
+    raise ConfigError(f"{path}: invalid configuration:\n  " + "\n  ".join(lines))
+
+
+def build(data: dict, path: str | None, text: str = "") -> Settings:
+    s = Settings(config_path=path, config_text=text)
+    s.base_dir = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    apply(s, data, source=path or "configuration")
+    return s
+
+
+def apply(s: Settings, data: dict, source: str) -> None:
+    """Overlay ``data`` (config file keys, or the command line's) onto settings."""
+    for key, value in data.items():
+        attr = key.replace("-", "_")
+        if key == "linkerd-version":
+            try:
+                s.linkerd_version = parse_linkerd(value)
+            except VersionError as e:
+                raise ConfigError(f"{source}: linkerd-version: {e}") from None
+            s.linkerd_version_text, s.linkerd_version_source = str(value), source
+        elif key == "kubernetes-version":
+            try:
+                s.kubernetes_version = parse_kubernetes(value)
+            except VersionError as e:
+                raise ConfigError(f"{source}: kubernetes-version: {e}") from None
+            s.kubernetes_version_text, s.kubernetes_version_source = str(value), source
+        elif key == "proxy-memory-limit-min":
+            from linter.values import parse_quantity
+
+            if parse_quantity(value) is None:
+                raise ConfigError(f"{source}: proxy-memory-limit-min: {value!r} is not a Kubernetes quantity")
+            s.proxy_memory_limit_min = value
+        elif key == "proxy-defaults":
+            s.proxy_defaults = {
+                (k if "/" in k else "config.linkerd.io/" + k): str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in value.items()
+            }
+        elif hasattr(s, attr) and attr not in ("extra", "config_path", "config_text", "base_dir"):
+            setattr(s, attr, value)
+        else:
+            s.extra[key] = value
+
+
+def load(config_file: str | None, cwd: str) -> Settings:
+    path = config_file or find_config(cwd)
+    if path is None:
+        s = Settings()
+        s.base_dir = cwd
+        return s
+    if config_file and not os.path.isfile(config_file):
+        raise ConfigError(f"{config_file}: configuration file not found")
+    data, text = load_raw(path)
+    validate(data, path)
+    return build(data, path, text)

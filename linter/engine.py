@@ -1,0 +1,184 @@
+"""The run: read files, index run-wide facts, run rules, filter suppressions, sort findings.
+
+Phases, so that a rule judging one object already knows the whole input:
+
+1. *Context pass*: files that hold a Namespace, or match a collector's trigger, are
+   read first; Namespaces and collected facts go into the inventory.
+2. *Object pass*: every file is read (context-pass files are not read twice) and
+   the file- and resource-scope rules run; objects the cross-resource rules need
+   are kept, everything else is dropped once its file is done.
+3. *Inventory pass*: inventory-scope rules run over what was kept.
+
+The engine knows no rule by name: rules come from the registry.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+
+from linter import source as source_mod
+from linter.context import FileContext, InventoryContext, ResourceContext
+from linter.inventory import Inventory
+from linter.model import resources_of
+from linter.rule import Severity
+from linter.suppress import add_annotation_suppressions, per_file_ignored, scan_comments
+
+_NAMESPACE_TRIGGER = r"""["']?kind["']?\s*:\s*["']?Namespace\b"""
+
+
+def _peek(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(source_mod.MAX_FILE_BYTES)
+    except OSError:
+        return None  # phase 2 reports it
+
+
+@dataclass
+class RunResult:
+    findings: list
+    files_checked: int
+    sources: dict = field(default_factory=dict)  # display path -> SourceFile (kept for --fix)
+    internal_errors: list = field(default_factory=list)
+    inventory: Inventory | None = None
+
+
+class Engine:
+    def __init__(self, settings, registry, selected: set, *, keep_sources: bool = False):
+        self.settings = settings
+        self.registry = registry
+        self.selected = selected
+        self.keep_sources = keep_sources
+        active = [r for rid, r in registry.rules.items() if rid in selected]
+        self.file_rules = [r for r in active if r.scope == "file"]
+        self.resource_rules = [r for r in active if r.scope == "resource"]
+        self.inventory_rules = [r for r in active if r.scope == "inventory"]
+        self.retain_kinds: set = set()
+        self.retain_pods = False
+        for r in self.inventory_rules:
+            kinds = set(getattr(r, "kinds", ()) or ("*",))
+            if "PodTemplate" in kinds:
+                self.retain_pods = True
+            self.retain_kinds |= kinds
+        triggers = [_NAMESPACE_TRIGGER] + [c.trigger for c in registry.collectors]
+        self.context_trigger = re.compile("|".join(f"(?:{t})" for t in triggers).encode())
+        self.internal_errors: list = []
+
+    # -- reading -------------------------------------------------------------------
+
+    def _read(self, real: str | None, display: str, data: bytes | None):
+        if data is not None:
+            return source_mod.parse_bytes(display, data)
+        return source_mod.read_file(real, display)
+
+    def run(self, targets, context=(), stdin=None) -> RunResult:
+        """targets/context: lists of (real path, display path); stdin: (display, bytes) or None."""
+        inv = Inventory(
+            self.settings,
+            frozenset(self.registry.rules),
+            {rid: r.name for rid, r in self.registry.rules.items()},
+        )
+        jobs = [(real, disp, None, True) for real, disp in targets]
+        if stdin is not None:
+            jobs.append((None, stdin[0], stdin[1], True))
+        reported = {disp for _, disp, _, _ in jobs}
+        jobs += [(real, disp, None, False) for real, disp in context if disp not in reported]
+        inv.reported = reported
+        inv.files = [disp for _, disp, _, _ in jobs]
+
+        parsed: dict = {}
+        # Phase 1: the context pass.  The trigger runs on raw bytes, so files that
+        # hold nothing run-wide are neither decoded nor parsed twice.
+        for real, disp, data, _ in jobs:
+            raw = data if data is not None else _peek(real)
+            if raw is None or not self.context_trigger.search(raw):
+                continue
+            src = self._read(real, disp, data)
+            parsed[disp] = src
+            for res in self._resources(src):
+                if res.kind == "Namespace" and res.api_version == "v1":
+                    inv.add_namespace(res)
+                for col in self.registry.collectors:
+                    self._guard(lambda: col.collect(res, inv), f"collector {col.name}", disp)
+
+        # Phase 2: the object pass.
+        sink: list = []
+        sources: dict = {}
+        for real, disp, data, _ in jobs:
+            src = parsed.pop(disp, None) or self._read(real, disp, data)
+            self._check_file(src, inv, sink)
+            if self.keep_sources:
+                sources[disp] = src
+
+        # Phase 3: the inventory pass.
+        for rule in self.inventory_rules:
+            ctx = InventoryContext(inv, rule, sink)
+            self._guard(lambda: rule.check(ctx), rule.id, "(inventory)")
+
+        findings = self._filter(sink, inv)
+        return RunResult(findings, len(reported), sources, self.internal_errors, inv)
+
+    def _resources(self, src) -> list:
+        out = []
+        ns = self.settings.default_namespace
+        for doc in src.documents:
+            out.extend(resources_of(src.path, doc.index, doc.data, ns, doc.template_source))
+        return out
+
+    def _check_file(self, src, inv: Inventory, sink: list) -> None:
+        resources = self._resources(src)
+        sup = scan_comments(src.path, src.text)
+        for res in resources:
+            add_annotation_suppressions(sup, res, (res.doc_index, res.identity))
+        inv.suppressions[src.path] = sup
+        for rule in self.file_rules:
+            ctx = FileContext(inv, rule, sink, src, resources)
+            self._guard(lambda: rule.check(ctx), rule.id, src.path)
+        for res in resources:
+            for rule in self.resource_rules:
+                kinds = rule.kinds
+                if kinds and res.kind not in kinds and not ("PodTemplate" in kinds and res.pod_template is not None):
+                    continue
+                ctx = ResourceContext(inv, rule, sink, src, res)
+                self._guard(lambda: rule.check(ctx), rule.id, f"{src.path} ({res.identity})")
+            if res.kind in self.retain_kinds or "*" in self.retain_kinds or (
+                self.retain_pods and res.pod_template is not None
+            ):
+                inv.resources.append(res)
+        inv.forget_meshes()
+
+    def _guard(self, fn, what: str, where: str) -> None:
+        """Run a check; a crashing rule is reported as an internal error, never a traceback."""
+        try:
+            fn()
+        except RecursionError:
+            self.internal_errors.append(f"{what} gave up on {where}: structure too deep")
+        except Exception as e:  # noqa: BLE001 - a rule bug must not lose the other findings
+            self.internal_errors.append(f"{what} failed on {where}: {type(e).__name__}: {e}")
+            if getattr(sys, "_linkerd_lint_debug", False):
+                raise
+
+    # -- filtering -----------------------------------------------------------------
+
+    def _filter(self, findings: list, inv: Inventory) -> list:
+        out = []
+        overrides = {k.upper(): Severity.parse(v) for k, v in self.settings.severity.items()}
+        per_file = {k: [i.upper() for i in v] for k, v in self.settings.per_file_ignores.items()}
+        read = set(inv.files)
+        for f in findings:
+            if f.rule_id not in self.selected:
+                continue
+            if f.path in read and f.path not in inv.reported:
+                continue  # a context file: read for cross-resource facts, not reported
+            sup = inv.suppressions.get(f.path)
+            if sup is not None and sup.suppresses(f.rule_id, f.span.line, (f.doc_index, f.resource)):
+                continue
+            if per_file and per_file_ignored(per_file, f.path, f.rule_id):
+                continue
+            if f.rule_id in overrides:
+                f.severity = overrides[f.rule_id]
+            out.append(f)
+        out.sort(key=lambda f: f.sort_key())
+        return out

@@ -1,0 +1,108 @@
+"""Finding rules: the built-in pack and third-party packs, through one entry-point group.
+
+A pack is a module or package registered under the entry-point group
+``linkerd_lint.rules``; every ``Rule`` object defined at module level in it (and in
+its submodules, for a package) is a rule.  The engine never names a rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+
+from linter.rule import Collector, Rule
+
+GROUP = "linkerd_lint.rules"
+BUILTIN = "linter.rules"
+
+
+class RegistryError(Exception):
+    pass
+
+
+def _rules_in_module(module, kind=Rule) -> list:
+    found = [v for v in vars(module).values() if isinstance(v, kind)]
+    path = getattr(module, "__path__", None)
+    if path:
+        for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            sub = importlib.import_module(f"{module.__name__}.{info.name}")
+            found.extend(v for v in vars(sub).values() if isinstance(v, kind))
+    return found
+
+
+def _entry_points():
+    from importlib.metadata import entry_points
+
+    try:
+        return list(entry_points(group=GROUP))
+    except TypeError:  # pragma: no cover - Python 3.10
+        return list(entry_points().get(GROUP, []))
+
+
+@dataclass
+class Registry:
+    rules: dict  # id -> Rule, in id order
+    collectors: list = field(default_factory=list)
+
+    @classmethod
+    def load(cls, plugins: bool = True) -> "Registry":
+        modules = [importlib.import_module(BUILTIN)]
+        origins = {BUILTIN: "linkerd-lint"}
+        if plugins:
+            for ep in _entry_points():
+                if ep.value == BUILTIN:
+                    continue
+                try:
+                    mod = ep.load()
+                except Exception as e:  # a broken plugin must not take the linter down
+                    print(f"linkerd-lint: cannot load rule pack {ep.name!r}: {e}", file=sys.stderr)
+                    continue
+                modules.append(mod)
+                origins[getattr(mod, "__name__", ep.name)] = ep.name
+        rules: dict = {}
+        collectors: list = []
+        for mod in modules:
+            if callable(mod) and not isinstance(mod, type(sys)):
+                found = list(mod())
+            else:
+                found = _rules_in_module(mod)
+                collectors.extend(_rules_in_module(mod, Collector))
+            for r in found:
+                if r.id in rules and rules[r.id] is not r:
+                    raise RegistryError(f"rule id {r.id} is defined twice ({rules[r.id].name} and {r.name})")
+                name = getattr(mod, "__name__", "")
+                if name != BUILTIN:
+                    r.origin = origins.get(name, name or r.origin)
+                rules[r.id] = r
+        return cls(dict(sorted(rules.items())), collectors)
+
+    def add(self, rule: Rule) -> None:
+        if rule.id in self.rules:
+            raise RegistryError(f"rule id {rule.id} is already taken by {self.rules[rule.id].name}")
+        self.rules[rule.id] = rule
+        self.rules = dict(sorted(self.rules.items()))
+
+    def match(self, selector: str) -> set | None:
+        """Rule ids a selector names: ALL, an id, an id prefix (LNK1) or a rule name. None if nothing."""
+        return match_selector({rid: r.name for rid, r in self.rules.items()}, selector)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.rules.get(rule_id.upper()) or next((r for r in self.rules.values() if r.name == rule_id), None)
+
+    def known(self, rule_id: str) -> bool:
+        return rule_id.upper() in self.rules
+
+
+def match_selector(names: dict, selector: str) -> set | None:
+    """``names`` maps rule id -> rule name.  Shared by the registry and the inventory."""
+    sel = str(selector).strip()
+    up = sel.upper()
+    if up == "ALL":
+        return set(names)
+    ids = {rid for rid in names if rid == up or (up and rid.startswith(up))}
+    ids |= {rid for rid, name in names.items() if name == sel}
+    return ids or None

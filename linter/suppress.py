@@ -1,0 +1,124 @@
+"""Suppressions: comments in the file, ignore annotations on objects, per-file ignores in config.
+
+Comments:   ``# linkerd-lint: disable=LNK201,LNK204 reason`` at the end of the finding's
+            line, or alone on the line(s) just before it;
+            ``# linkerd-lint: disable-file=LNK105 reason`` anywhere in the file.
+Annotation: ``ignore.linkerd-lint.io/LNK201: "reason"`` on an object's metadata or its pod
+            template's: survives Helm and Kustomize rendering, which drop comments.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+from linter.located import Span
+
+_COMMENT = re.compile(r"(?:^|\s)#\s*linkerd-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_,\- ]*?)(?=\s|$)(.*)$")
+IGNORE_PREFIX = "ignore.linkerd-lint.io/"
+
+
+@dataclass
+class Reference:
+    """A rule id named by a suppression, with where it was written (for LNK004)."""
+
+    rule_id: str
+    path: str
+    span: Span
+    how: str  # comment | annotation | config
+
+
+@dataclass
+class FileSuppressions:
+    path: str
+    lines: dict = field(default_factory=dict)  # 1-based line -> set of ids ("ALL" for all)
+    whole_file: set = field(default_factory=set)
+    resources: dict = field(default_factory=dict)  # (doc_index, identity) -> set of ids
+    references: list = field(default_factory=list)
+
+    def suppresses(self, rule_id: str, line: int, resource_key=None) -> bool:
+        if rule_id in self.whole_file or "ALL" in self.whole_file:
+            return True
+        ids = self.lines.get(line)
+        if ids and (rule_id in ids or "ALL" in ids):
+            return True
+        if resource_key is not None:
+            ids = self.resources.get(resource_key)
+            if ids and (rule_id in ids or "ALL" in ids):
+                return True
+        return False
+
+
+def _split_ids(text: str) -> list:
+    return [p.strip().upper() for p in text.split(",") if p.strip()]
+
+
+def scan_comments(path: str, text: str) -> FileSuppressions:
+    sup = FileSuppressions(path)
+    if "linkerd-lint:" not in text:
+        return sup
+    lines = text.split("\n")
+    pending: list = []  # standalone comments waiting for the next content line
+    for lineno, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        m = _COMMENT.search(line)
+        if m:
+            kind, ids_text = m.group(1), m.group(2)
+            ids = _split_ids(ids_text)
+            for rid in ids:
+                if rid != "ALL":
+                    pos = line.upper().find(rid, m.start(2))
+                    sup.references.append(Reference(rid, path, Span(lineno, pos + 1, lineno, pos + 1 + len(rid)), "comment"))
+            if kind == "disable-file":
+                sup.whole_file.update(ids)
+                continue
+            if stripped.startswith("#"):
+                pending.extend(ids)
+                continue
+            sup.lines.setdefault(lineno, set()).update(ids)
+        elif stripped and not stripped.startswith("#"):
+            if pending:
+                sup.lines.setdefault(lineno, set()).update(pending)
+                pending = []
+            continue
+        elif stripped.startswith("#"):
+            continue
+        # blank lines keep a pending standalone suppression attached to the next content line
+    return sup
+
+
+def add_annotation_suppressions(sup: FileSuppressions, resource, key) -> None:
+    """Record ``ignore.linkerd-lint.io/<ID>`` annotations of an object and its pod template."""
+    holders = [resource.data.get("metadata")]
+    pod = resource.pod_template
+    if pod is not None and pod.metadata is not None and pod.metadata is not resource.data.get("metadata"):
+        holders.append(pod.metadata)
+    for meta in holders:
+        if not isinstance(meta, dict):
+            continue
+        ann = meta.get("annotations")
+        if not isinstance(ann, dict):
+            continue
+        for k in ann:
+            if isinstance(k, str) and k.startswith(IGNORE_PREFIX):
+                rid = k[len(IGNORE_PREFIX):].upper()
+                sup.resources.setdefault(key, set()).add(rid)
+                sup.references.append(Reference(rid, resource.file, ann.key_span(k), "annotation"))
+
+
+def per_file_ignored(per_file: dict, display_path: str, rule_id: str) -> bool:
+    for pattern, ids in per_file.items():
+        if _path_matches(display_path, pattern) and (rule_id in ids or "ALL" in ids or any(rule_id.startswith(i) for i in ids)):
+            return True
+    return False
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    path = path.replace("\\", "/")
+    if fnmatch.fnmatch(path, pattern):
+        return True
+    # a pattern without a slash matches the file name anywhere, as in .gitignore
+    if "/" not in pattern and fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern):
+        return True
+    return fnmatch.fnmatch(path, pattern.rstrip("/") + "/*")

@@ -1,0 +1,104 @@
+"""Value grammars shared by rules: GitOps variables and Kubernetes quantities."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# Flux post-build substitution: ${VAR}, ${VAR:=default}, ${VAR:-default} (also ${VAR=d}, ${VAR-d}).
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}")
+
+
+class Unresolved(str):
+    """Marker for a value that holds a GitOps variable without a default."""
+
+
+def resolve_vars(value):
+    """Substitute GitOps variables by their defaults.
+
+    Returns the value unchanged when it holds no variable, the substituted text when
+    every variable has a default, and ``None`` when one has none: an unresolved
+    variable is filled in at deploy time and is not the user's mistake.
+    """
+    if not isinstance(value, str) or "${" not in value:
+        return value
+    missing = False
+
+    def sub(m):
+        nonlocal missing
+        if m.group(2) is None:
+            missing = True
+            return ""
+        return m.group(3)
+
+    out = _VAR.sub(sub, value)
+    return None if missing else out
+
+
+# Kubernetes resource.Quantity: <signed-number><suffix>, suffix binary (Ki..Ei), decimal SI
+# (n u m "" k M G T P E) or exponent (e/E<int>).  No spaces, case-sensitive suffixes.
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+_DECIMAL = {
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "": Decimal(1),
+    "k": Decimal("1e3"),
+    "M": Decimal("1e6"),
+    "G": Decimal("1e9"),
+    "T": Decimal("1e12"),
+    "P": Decimal("1e15"),
+    "E": Decimal("1e18"),
+}
+
+
+def parse_quantity(text) -> Decimal | None:
+    """The value of a Kubernetes quantity in base units, or None when it is not one."""
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, (int, float)):
+        text = str(text)
+    if not isinstance(text, str):
+        return None
+    m = _QUANTITY.match(text)
+    if not m:
+        return None
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return None
+    suffix = m.group(2) or ""
+    if suffix in _BINARY:
+        return number * _BINARY[suffix]
+    if suffix in _DECIMAL:
+        return number * _DECIMAL[suffix]
+    return number * (Decimal(10) ** int(suffix[1:]))
+
+
+def quantity_hint(text: str) -> str | None:
+    """A likely intended spelling of a malformed quantity (128MB -> 128M or 128Mi)."""
+    if not isinstance(text, str):
+        return None
+    compact = text.replace(" ", "")
+    m = re.match(r"^([+-]?\d+(?:\.\d+)?)([A-Za-z]*)$", compact)
+    if not m:
+        return None
+    number, unit = m.groups()
+    fixes = {
+        "mb": "Mi", "mib": "Mi", "mi": "Mi", "gb": "Gi", "gib": "Gi", "gi": "Gi", "kb": "Ki", "kib": "Ki",
+        "ki": "Ki", "cores": "", "core": "", "cpu": "", "cpus": "", "millicores": "m", "mcpu": "m",
+    }
+    suggestion = fixes.get(unit.lower())
+    if suggestion is None:
+        if parse_quantity(compact) is not None:
+            return compact
+        return None
+    return number + suggestion
+
+
+def format_bytes(value: Decimal) -> str:
+    for suffix, size in (("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
+        if value >= size and value % size == 0:
+            return f"{int(value / size)}{suffix}"
+    return f"{value.normalize():f}"

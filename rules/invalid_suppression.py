@@ -1,0 +1,73 @@
+import re
+
+from linter.located import Span
+from linter.rule import Example, Severity, rule
+
+_CONFIG_LISTS = ("select", "ignore", "extend-select")
+
+
+@rule(
+    id="LNK004",
+    name="invalid-suppression",
+    severity=Severity.WARNING,
+    scope="inventory",
+    kinds=("-",),  # keeps no objects: it reads suppressions and the configuration
+    summary="A suppression comment, ignore annotation or configuration entry names a rule that does not exist.",
+    why=(
+        "A misspelt rule id suppresses nothing (or selects nothing), so the finding you meant to silence is "
+        "still reported, or the rule you meant to turn on never runs. Silently ignoring it would hide the mistake."
+    ),
+    how_to_fix="Use an id from `linkerd-lint rules` (for example LNK201), or remove the entry.",
+    references=("linkerd-lint rules",),
+    bad=Example(
+        "apiVersion: v1\n"
+        "kind: Namespace\n"
+        "metadata:\n"
+        "  name: shop  # linkerd-lint: disable=LNK999 not a rule  # <- LNK004 @LNK999\n"
+    ),
+    good=Example(
+        "apiVersion: v1\n"
+        "kind: Namespace\n"
+        "metadata:\n"
+        "  name: shop  # linkerd-lint: disable=LNK105 legacy key kept for the old injector\n"
+    ),
+)
+def check(ctx):
+    inv = ctx.inventory
+    for sup in inv.suppressions.values():
+        for ref in sup.references:
+            if ref.rule_id != "ALL" and ref.rule_id not in inv.known_rule_ids:
+                what = "suppression comment" if ref.how == "comment" else "ignore annotation"
+                ctx.report_at(ref.path, ref.span, f"{what} names unknown rule {ref.rule_id}; it suppresses nothing")
+    s = ctx.settings
+    if not s.config_path:
+        return
+    named = []
+    for key in _CONFIG_LISTS:
+        named += [(key, v) for v in getattr(s, key.replace("-", "_"), [])]
+    named += [("severity", k) for k in s.severity]
+    for pattern, ids in s.per_file_ignores.items():
+        named += [(f"per-file-ignores {pattern!r}", v) for v in ids]
+    for where, selector in named:
+        if not inv.selector_known(selector):
+            ctx.report_at(
+                _display(ctx, s.config_path),
+                _locate(s.config_text, selector),
+                f"configuration {where} names unknown rule {selector!r}; it has no effect",
+            )
+
+
+def _display(ctx, path):
+    import os
+
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _locate(text: str, needle: str) -> Span:
+    m = re.search(r"(?<![A-Za-z0-9_-])" + re.escape(needle) + r"(?![A-Za-z0-9_-])", text)
+    if not m:
+        return Span(1, 1, 1, 1)
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return Span(line, col, line, col + len(needle))

@@ -1,0 +1,102 @@
+import difflib
+import re
+
+from linter.annotations import CATALOGUE, PREFIXES
+from linter.context import key_of
+from linter.rule import Example, Severity, rule
+
+from ._common import mapping, metadata_maps
+
+# Other Linkerd-owned domains (multicluster, viz, route and balancer annotations...)
+# are read by extensions and the policy controller; they are not this rule's business.
+_OTHER_LINKERD_DOMAINS = re.compile(r"^[a-z0-9-]+\.linkerd\.io/")
+_NEAR_PREFIX = re.compile(r"^(?P<prefix>[^/]*linker[a-z0-9]*[^/]*)/(?P<name>.+)$", re.I)
+_DOTTED = re.compile(r"^(?P<prefix>(?:config\.(?:alpha\.|beta\.)?)?linkerd\.io)[.:_](?P<name>[a-z0-9-]+)$", re.I)
+
+
+def _suggest(key: str):
+    matches = difflib.get_close_matches(key, CATALOGUE.keys(), n=1, cutoff=0.8)
+    return matches[0] if matches else None
+
+
+def classify(key: str):
+    """(is it a mistake?, suggestion) for a metadata key that may be meant for Linkerd."""
+    if key in CATALOGUE or key.startswith("ignore.linkerd-lint.io/"):
+        return False, None
+    if key.startswith(PREFIXES):
+        return True, _suggest(key)
+    if _OTHER_LINKERD_DOMAINS.match(key) and not key.startswith(("config.", "linkerd.")):
+        return False, None
+    m = _DOTTED.match(key)
+    if m:  # linkerd.io.inject, config.linkerd.io.proxy-cpu-limit: the slash is missing
+        candidate = f"{m.group('prefix').lower()}/{m.group('name')}"
+        return True, candidate if candidate in CATALOGUE else _suggest(candidate)
+    m = _NEAR_PREFIX.match(key)
+    if m:
+        prefix = m.group("prefix").lower() + "/"
+        close = difflib.get_close_matches(prefix, PREFIXES, n=1, cutoff=0.75)
+        if close and prefix not in PREFIXES:
+            candidate = close[0] + m.group("name")
+            return True, candidate if candidate in CATALOGUE else _suggest(candidate)
+    return False, None
+
+
+@rule(
+    id="LNK105",
+    name="unknown-linkerd-annotation",
+    severity=Severity.WARNING,
+    summary="An annotation under a Linkerd prefix (or a near miss of one) that Linkerd does not read.",
+    why=(
+        "Linkerd ignores keys it does not know, without a word: a typo such as `config.linkerd.io/proxy-memory-limt`, "
+        "a wrong domain such as `config.linkerd.com/` or a missing slash as in `linkerd.io.inject` leaves the "
+        "proxy with its defaults, or the pod unmeshed."
+    ),
+    how_to_fix="Use the exact key from Linkerd's proxy configuration reference; the message suggests the closest known key.",
+    references=(
+        "linkerd/linkerd2 pkg/k8s/labels.go (every annotation key Linkerd reads or writes)",
+        "https://linkerd.io/2-edge/reference/proxy-configuration/",
+    ),
+    bad=Example(
+        "apiVersion: v1\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: web\n"
+        "  annotations:\n"
+        "    linkerd.io/inject: enabled\n"
+        "    config.linkerd.io/proxy-memory-limt: 256Mi  # <- LNK105\n"
+        "spec:\n"
+        "  containers:\n"
+        "    - name: web\n"
+        "      image: nginx:1.27\n"
+    ),
+    good=Example(
+        "apiVersion: v1\n"
+        "kind: Pod\n"
+        "metadata:\n"
+        "  name: web\n"
+        "  annotations:\n"
+        "    linkerd.io/inject: enabled\n"
+        "    config.linkerd.io/proxy-memory-limit: 256Mi\n"
+        "    linkerd.io/created-by: linkerd/proxy-injector stable-2.14.10\n"
+        "    viz.linkerd.io/tap-enabled: \"true\"\n"
+        "spec:\n"
+        "  containers:\n"
+        "    - name: web\n"
+        "      image: nginx:1.27\n"
+    ),
+)
+def check(ctx):
+    for meta, _role in metadata_maps(ctx.resource):
+        ann = mapping(meta, "annotations")
+        if ann is None:
+            continue
+        for key in ann:
+            if not isinstance(key, str) or "linker" not in key.lower():
+                continue
+            mistake, suggestion = classify(key)
+            if not mistake:
+                continue
+            msg = f"{key} is not an annotation Linkerd reads"
+            if suggestion:
+                msg += f"; did you mean {suggestion}?"
+            ctx.report(key_of(ann, key), msg)
