@@ -48,39 +48,13 @@ def cli():
 
 
 def _load_registry(settings=None):
-    from linter.registry import Registry, RegistryError
+    from linter.api import LintError, load_registry
+    from linter.registry import RegistryError
 
     try:
-        reg = Registry.load()
-    except RegistryError as e:
+        return load_registry(settings)
+    except (RegistryError, LintError) as e:
         raise UsageFailure(str(e)) from None
-    if settings is not None and settings.custom_rules:
-        try:
-            from linter.custom_rules import register_custom_rules
-        except ImportError:  # pragma: no cover - custom rules are optional
-            raise UsageFailure("custom-rules are not supported by this build") from None
-        register_custom_rules(reg, settings)
-    return reg
-
-
-def _selected(registry, select, ignore, extend_select, where: str) -> set:
-    chosen: set = set()
-    for sel in select:
-        ids = registry.match(sel)
-        if ids is None:
-            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in select (see `linkerd-lint rules`)")
-        chosen |= ids
-    for sel in extend_select:
-        ids = registry.match(sel)
-        if ids is None:
-            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in extend-select")
-        chosen |= ids
-    for sel in ignore:
-        ids = registry.match(sel)
-        if ids is None:
-            raise UsageFailure(f"{where}: unknown rule or prefix {sel!r} in ignore (see `linkerd-lint rules`)")
-        chosen -= ids
-    return chosen
 
 
 @cli.command()
@@ -130,15 +104,12 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
         raise UsageFailure(str(e)) from None
 
     registry = _load_registry(settings)
-    cfg_where = settings.config_path or "configuration"
-    cli_select, cli_ignore, cli_extend = _split(select), _split(ignore), _split(extend_select)
-    # Unknown ids on the command line are usage errors; in the config file they are
-    # findings (LNK004) at the line that names them, so the config does not break CI.
-    _selected(registry, cli_select, cli_ignore, cli_extend, "command line")
-    base_select = cli_select or [s for s in settings.select if registry.match(s)] or ["ALL"]
-    base_ignore = [s for s in settings.ignore if registry.match(s)] + cli_ignore
-    base_extend = [s for s in settings.extend_select if registry.match(s)] + cli_extend
-    chosen = _selected(registry, base_select, base_ignore, base_extend, cfg_where)
+    from linter.api import LintError, selection
+
+    try:
+        chosen = selection(registry, settings, _split(select), _split(ignore), _split(extend_select))
+    except LintError as e:
+        raise UsageFailure(str(e)) from None
 
     def rebase(p):  # config paths are relative to the config file
         return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))

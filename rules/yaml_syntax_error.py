@@ -21,9 +21,7 @@ _KINDS = ("syntax", "encoding", "binary", "too-large", "too-complex", "io")
         "kind: ConfigMap\n"
         "metadata:\n"
         "  name: broken\n"
-        "data:\n"
-        "  key: [unclosed\n"
-        "# <- LNK001\n"
+        "   labels: {app: web}  # <- LNK001 @:\n"
     ),
     good=Example("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\ndata:\n  key: \"[closed]\"\n"),
 )

@@ -1,0 +1,91 @@
+"""The library entry points: lint paths or text with the same configuration discovery as the CLI.
+
+    from linter.api import lint_paths
+    result = lint_paths(["deploy/"])
+    for f in result.findings:
+        print(f.path, f.span.line, f.rule_id, f.message)
+"""
+
+from __future__ import annotations
+
+import os
+
+from linter import config as config_mod
+from linter.engine import Engine, RunResult
+from linter.files import discover, display_path
+from linter.registry import Registry
+
+
+class LintError(Exception):
+    """Configuration or selection problem (the CLI's exit code 2)."""
+
+
+def load_settings(cwd: str | None = None, config_file: str | None = None, overrides: dict | None = None):
+    cwd = os.path.abspath(cwd or os.getcwd())
+    try:
+        settings = config_mod.load(config_file, cwd)
+        if overrides:
+            config_mod.apply(settings, overrides, source="overrides")
+    except config_mod.ConfigError as e:
+        raise LintError(str(e)) from None
+    return settings
+
+
+def load_registry(settings=None, plugins: bool = True) -> Registry:
+    reg = Registry.load(plugins=plugins)
+    if settings is not None and getattr(settings, "custom_rules", None):
+        try:
+            from linter.custom_rules import register_custom_rules
+        except ImportError:  # pragma: no cover
+            raise LintError("custom-rules are not supported by this build") from None
+        register_custom_rules(reg, settings)
+    return reg
+
+
+def selection(registry: Registry, settings, select=(), ignore=(), extend=()) -> set:
+    """Rule ids to run.  Unknown selectors given here (the command line) are errors; unknown
+    ones in the configuration are skipped, and reported as LNK004 findings at their line."""
+    for option, values in (("select", select), ("ignore", ignore), ("extend-select", extend)):
+        for sel in values:
+            if registry.match(sel) is None:
+                raise LintError(f"unknown rule or prefix {sel!r} in --{option} (see `linkerd-lint rules`)")
+    chosen: set = set()
+    for sel in list(select) or [s for s in settings.select if registry.match(s)] or ["ALL"]:
+        chosen |= registry.match(sel)
+    for sel in [s for s in settings.extend_select if registry.match(s)] + list(extend):
+        chosen |= registry.match(sel)
+    for sel in [s for s in settings.ignore if registry.match(s)] + list(ignore):
+        chosen -= registry.match(sel)
+    return chosen
+
+
+def lint_paths(paths, *, cwd=None, config_file=None, overrides=None, select=(), ignore=(), context=(),
+               keep_sources=False) -> RunResult:
+    cwd = os.path.abspath(cwd or os.getcwd())
+    settings = load_settings(cwd, config_file, overrides)
+    registry = load_registry(settings)
+    chosen = selection(registry, settings, select, ignore)
+    here = os.getcwd()
+    os.chdir(cwd)  # display paths and config-relative paths are relative to cwd
+    try:
+        def rebase(p):
+            return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
+
+        targets = discover(list(paths), cwd, settings.exclude)
+        ctx_paths = list(context) + [rebase(p) for p in settings.context]
+        ctx = discover([p for p in ctx_paths if os.path.exists(p)], cwd, settings.exclude)
+        engine = Engine(settings, registry, chosen, keep_sources=keep_sources)
+        return engine.run(targets, ctx)
+    finally:
+        os.chdir(here)
+
+
+def lint_text(text: str, filename: str = "<stdin>", *, cwd=None, config_file=None, overrides=None,
+              select=(), ignore=(), context=()) -> RunResult:
+    cwd = os.path.abspath(cwd or os.getcwd())
+    settings = load_settings(cwd, config_file, overrides)
+    registry = load_registry(settings)
+    chosen = selection(registry, settings, select, ignore)
+    ctx = discover(list(context), cwd, settings.exclude) if context else []
+    engine = Engine(settings, registry, chosen, keep_sources=True)
+    return engine.run([], ctx, stdin=(display_path(filename, cwd) if filename != "<stdin>" else filename, text.encode("utf-8")))

@@ -1,0 +1,35 @@
+"""Every rule's bad example fires exactly where it is marked; its good example is clean."""
+
+import pytest
+
+from linter.api import load_registry
+
+from .examples import expected_places, run_example
+
+RULES = list(load_registry().rules.values())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_bad_example_fires_at_marked_place(rule, tmp_path):
+    expected = expected_places(rule.bad.yaml, rule.id)
+    assert expected, f"{rule.id}: bad example has no '# <- {rule.id}' marker"
+    result = run_example(rule.bad, rule.id, str(tmp_path))
+    got = {(f.path, f.span.line, f.span.col) for f in result.findings if f.rule_id == rule.id}
+    assert got == expected, [f"{f.path}:{f.span.line}:{f.span.col} {f.message}" for f in result.findings]
+    assert not result.internal_errors
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_good_example_is_clean(rule, tmp_path):
+    result = run_example(rule.good, rule.id, str(tmp_path))
+    assert [f for f in result.findings if f.rule_id == rule.id] == []
+    assert not result.internal_errors
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_is_documented(rule):
+    assert rule.id and rule.name and rule.summary and rule.why and rule.how_to_fix
+    assert rule.references, f"{rule.id} cites no source"
+    assert rule.name == rule.name.lower() and " " not in rule.name
+    md = rule.markdown()
+    assert rule.id in md and "How to fix" in md
