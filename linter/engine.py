@@ -58,7 +58,7 @@ class Engine:
         self.retain_kinds: set = set()
         self.retain_pods = False
         for r in self.inventory_rules:
-            kinds = set(getattr(r, "kinds", ()) or ("*",))
+            kinds = set(r.kinds)  # for inventory rules: what to keep ("*": every object)
             if "PodTemplate" in kinds:
                 self.retain_pods = True
             self.retain_kinds |= kinds

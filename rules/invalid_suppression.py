@@ -11,7 +11,6 @@ _CONFIG_LISTS = ("select", "ignore", "extend-select")
     name="invalid-suppression",
     severity=Severity.WARNING,
     scope="inventory",
-    kinds=("-",),  # keeps no objects: it reads suppressions and the configuration
     summary="A suppression comment, ignore annotation or configuration entry names a rule that does not exist.",
     why=(
         "A misspelt rule id suppresses nothing (or selects nothing), so the finding you meant to silence is "

@@ -13,7 +13,6 @@ from ._k8s_matrix import row_for
     severity=Severity.ERROR,
     severities=(Severity.WARNING, Severity.ERROR),
     scope="inventory",
-    kinds=("-",),
     summary="The target Kubernetes version is outside the target Linkerd version's support matrix.",
     why=(
         "Each Linkerd release is built and tested against a window of Kubernetes versions. Below the version its "
