@@ -41,7 +41,25 @@ def _repo_root(start: str) -> str:
         d = parent
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Subcommands that live in their own modules, imported only when invoked so that
+# `check` does not pay for them at start-up: name -> "module:attribute".
+LAZY_COMMANDS: dict = {}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="linkerd-lint", message="%(prog)s %(version)s")
 def cli():
     """Catch Linkerd service-mesh mistakes in Kubernetes manifests before they reach a cluster."""
