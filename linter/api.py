@@ -88,4 +88,4 @@ def lint_text(text: str, filename: str = "<stdin>", *, cwd=None, config_file=Non
     chosen = selection(registry, settings, select, ignore)
     ctx = discover(list(context), cwd, settings.exclude) if context else []
     engine = Engine(settings, registry, chosen, keep_sources=True)
-    return engine.run([], ctx, stdin=(display_path(filename, cwd) if filename != "<stdin>" else filename, text.encode("utf-8")))
+    return engine.run([], ctx, stdin=(display_path(os.path.join(cwd, filename), cwd) if filename != "<stdin>" else filename, text.encode("utf-8")))

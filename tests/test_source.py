@@ -1,0 +1,111 @@
+"""The reader: positions, YAML 1.1 scalars, recovery, encodings, hostile structure."""
+
+import codecs
+
+from linter import source
+from linter.located import Span
+from linter.source import parse_bytes, parse_text
+
+
+def test_c_parser_is_in_use():
+    assert source.C_PARSER, "PyYAML was built without libyaml: reading is ~10x slower"
+    assert source._Loader.__name__ == "CSafeLoader"
+
+
+def test_spans_of_keys_and_values():
+    src = parse_text("x.yaml", "a: b\nmeta:\n  labels:\n    app: \"web\"\n")
+    data = src.documents[0].data
+    labels = data["meta"]["labels"]
+    assert labels.key_span("app") == Span(4, 5, 4, 8)
+    assert labels.value_span("app") == Span(4, 10, 4, 15)
+    assert labels.path == ("meta", "labels")
+
+
+def test_yaml_11_scalars_like_kubernetes():
+    data = parse_text("x.yaml", "a: yes\nb: on\nc: off\nd: 'yes'\ne: 010\nf: 1.0\ng: ~\nh: 2001-12-14\n").documents[0].data
+    assert data["a"] is True and data["b"] is True and data["c"] is False
+    assert data["d"] == "yes"
+    assert data["e"] == 8  # YAML 1.1 octal
+    assert data["f"] == 1.0 and data["g"] is None
+    assert data["h"] == "2001-12-14"  # timestamps stay text
+
+
+def test_columns_count_characters_not_bytes():
+    data = parse_text("x.yaml", "name: \"héllo wörld\"\nnext: x\n").documents[0].data
+    assert data.value_span("name") == Span(1, 7, 1, 20)
+    assert data.key_span("next") == Span(2, 1, 2, 5)
+
+
+def test_crlf_positions():
+    data = parse_text("x.yaml", "a: b\r\nc:\r\n  d: e\r\n").documents[0].data
+    assert data["c"].value_span("d") == Span(3, 6, 3, 7)
+
+
+def test_duplicate_keys_are_problems_last_value_wins():
+    src = parse_text("x.yaml", "a: 1\nb: 2\na: 3\n")
+    assert [(p.kind, p.span.line, p.span.col) for p in src.problems] == [("duplicate-key", 3, 1)]
+    assert src.documents[0].data["a"] == 3
+
+
+def test_syntax_error_keeps_other_documents():
+    text = "kind: A\n---\nkind: B\n  bad: indent\n---\nkind: C\n"
+    src = parse_text("x.yaml", text)
+    assert [d.data["kind"] for d in src.documents] == ["A", "C"]
+    assert [(p.kind, p.span.line) for p in src.problems] == [("syntax", 4)]
+    assert src.documents[1].span.line == 6
+
+
+def test_merge_keys_and_aliases_resolve():
+    text = "base: &b\n  linkerd.io/inject: enabled\nann:\n  <<: *b\n  other: x\n"
+    data = parse_text("x.yaml", text).documents[0].data
+    assert data["ann"] == {"linkerd.io/inject": "enabled", "other": "x"}
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):
+        prev = f"*a{i-1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    src = parse_text("bomb.yaml", "\n".join(lines) + "\n")
+    assert [p.kind for p in src.problems] == ["too-complex"]
+
+
+def test_python_tags_are_never_constructed():
+    data = parse_text("x.yaml", "a: !!python/object/apply:os.system ['echo hi']\nb: !!python/name:os.system ''\n").documents[0].data
+    assert data["a"] == ["echo hi"]
+    assert data["b"] == ""
+
+
+def test_encodings_and_binary():
+    utf16 = codecs.BOM_UTF16_LE + "kind: A\n".encode("utf-16-le")
+    assert parse_bytes("x.yaml", utf16).documents[0].data["kind"] == "A"
+    assert parse_bytes("x.yaml", b"\xef\xbb\xbfkind: A\n").documents[0].data["kind"] == "A"
+    bad = parse_bytes("x.yaml", b"kind: A\nname: caf\xe9\n")
+    assert [(p.kind, p.span.line, p.span.col) for p in bad.problems] == [("encoding", 2, 10)]
+    binary = parse_bytes("x.yaml", b"\x00\x01\x02garbage")
+    assert [p.kind for p in binary.problems] == ["binary"]
+
+
+def test_empty_and_comment_only_files_have_nothing():
+    for text in ("", "# just a comment\n", "---\n", "\n\n"):
+        src = parse_text("x.yaml", text)
+        assert src.problems == []
+
+
+def test_helm_template_detection_is_specific():
+    assert [p.kind for p in parse_text("t.yaml", "name: {{ .Values.name }}\n").problems] == ["template"]
+    # rendered manifests may carry Go templates inside strings (Prometheus rules)
+    text = "kind: ConfigMap\ndata:\n  msg: \"{{ $labels.instance }} down\"\n"
+    assert parse_text("r.yaml", text).problems == []
+
+
+def test_helm_source_comments_name_the_template():
+    text = "---\n# Source: shop/templates/web.yaml\nkind: A\n---\n# Source: shop/templates/db.yaml\nkind: B\n"
+    src = parse_text("x.yaml", text)
+    assert [d.template_source for d in src.documents] == ["shop/templates/web.yaml", "shop/templates/db.yaml"]
+
+
+def test_deep_nesting_is_a_problem_not_a_crash():
+    text = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    src = parse_text("deep.yaml", text)
+    assert src.problems and src.problems[0].kind in ("too-complex", "syntax")
