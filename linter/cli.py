@@ -94,9 +94,10 @@ def _load_registry(settings=None):
 @click.option("--default-namespace", help="Namespace of objects that name none [default: default].")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: when stdout is a terminal].")
+@click.option("--now", "now", metavar="WHEN", help="Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).")
 def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
           linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
-          statistics, color):
+          statistics, color, now):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
     from linter import config as config_mod
     from linter.engine import Engine
@@ -117,6 +118,8 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
             overlay["default-namespace"] = default_namespace
         if fail_on:
             overlay["fail-on"] = fail_on
+        if now:
+            overlay["now"] = now
         config_mod.apply(settings, overlay, source="command line")
     except config_mod.ConfigError as e:
         raise UsageFailure(str(e)) from None

@@ -47,6 +47,9 @@ SCHEMA = {
         "cni": {"type": "boolean"},
         "proxy-init-run-as-root": {"type": "boolean"},
         "cert-expiry-warning-days": {"type": "integer", "minimum": 0},
+        # The clock of certificate checks (ISO date or datetime). Unquoted YAML dates are
+        # dates, not strings, so the value is checked in apply() rather than here.
+        "now": {},
         "assume-complete": {"type": "boolean"},
         "custom-rules": {"type": "array"},
     },
@@ -81,6 +84,7 @@ class Settings:
     cni: bool | None = None
     proxy_init_run_as_root: bool = False
     cert_expiry_warning_days: int = 60
+    now: object = None  # datetime (UTC) fixing the clock of certificate checks; None: the real time
     assume_complete: bool = False
     custom_rules: list = field(default_factory=list)
     config_path: str | None = None  # the file the settings came from
@@ -202,6 +206,13 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 (k if "/" in k else "config.linkerd.io/" + k): str(v).lower() if isinstance(v, bool) else str(v)
                 for k, v in value.items()
             }
+        elif key == "now":
+            from linter.clock import parse_now
+
+            try:
+                s.now = parse_now(value)
+            except ValueError as e:
+                raise ConfigError(f"{source}: now: {e}") from None
         elif hasattr(s, attr) and attr not in ("extra", "config_path", "config_text", "base_dir"):
             setattr(s, attr, value)
         else:
