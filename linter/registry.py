@@ -8,6 +8,7 @@ its submodules, for a package) is a rule.  The engine never names a rule.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from dataclasses import dataclass, field
@@ -34,13 +35,58 @@ def _rules_in_module(module, kind=Rule) -> list:
     return found
 
 
-def _entry_points():
-    from importlib.metadata import entry_points
+class _EntryPoint:
+    def __init__(self, name: str, value: str):
+        self.name, self.value = name, value
 
-    try:
-        return list(entry_points(group=GROUP))
-    except TypeError:  # pragma: no cover - Python 3.10
-        return list(entry_points().get(GROUP, []))
+    def load(self):
+        module, _, attr = self.value.partition(":")
+        obj = importlib.import_module(module.strip())
+        for part in filter(None, attr.strip().split(".")):
+            obj = getattr(obj, part)
+        return obj
+
+
+def _entry_points():
+    """Entry points of GROUP, read straight from the installed distributions' metadata.
+
+    importlib.metadata costs ~40 ms (it imports the email package and builds every
+    distribution's metadata); this scan reads only the entry_points.txt files, which
+    keeps `linkerd-lint check` on one file fast for pre-commit and editors.
+    """
+    found, seen = [], set()
+    for base in sys.path:
+        try:
+            names = os.listdir(base or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = name.split("-")[0].lower().replace("_", "-")
+            if dist in seen:
+                continue  # the first distribution on sys.path wins, as importlib.metadata does
+            seen.add(dist)
+            try:
+                with open(os.path.join(base or ".", name, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if f"[{GROUP}]" in text:
+                found.extend(ep for ep in _parse_group(text) if (ep.name, ep.value) not in {(f.name, f.value) for f in found})
+    return found
+
+
+def _parse_group(text: str) -> list:
+    out, inside = [], False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line == f"[{GROUP}]"
+        elif inside and "=" in line and not line.startswith(("#", ";")):
+            name, value = line.split("=", 1)
+            out.append(_EntryPoint(name.strip(), value.strip()))
+    return out
 
 
 @dataclass
