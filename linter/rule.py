@@ -157,15 +157,19 @@ class Collector:
     Files whose text matches ``trigger`` are read first and every object in them is
     passed to ``collect(resource, inventory)``; rules then see the facts in
     ``inventory.facts``.  The trigger keeps this first pass cheap.
+
+    ``documents(path, document, inventory)``, when given, receives each document of such
+    a file that holds no Kubernetes object (a Helm values file, for instance).
     """
 
     name: str
     trigger: str
     collect: Callable
+    documents: Callable | None = None
 
 
-def collector(*, name: str, trigger: str) -> Callable:
+def collector(*, name: str, trigger: str, documents: Callable | None = None) -> Callable:
     def wrap(fn):
-        return Collector(name=name, trigger=trigger, collect=fn)
+        return Collector(name=name, trigger=trigger, collect=fn, documents=documents)
 
     return wrap
