@@ -39,3 +39,40 @@ def row_for(linkerd: tuple) -> Row | None:
     if linkerd in MATRIX:
         return MATRIX[linkerd]
     return None
+
+
+# The edge release from which `linkerd check --pre` required each Kubernetes minimum
+# (`git log -G minAPIVersion -- pkg/k8s/api.go` on linkerd/linkerd2; first tag containing each commit).
+EDGE_MIN_K8S = (
+    ((21, 2, 3), (1, 16)),  # cbdd1cab0
+    ((21, 10, 2), (1, 17)),  # 8805a36fa
+    ((21, 11, 1), (1, 20)),  # c88c0edd1 (never in a stable release)
+    ((22, 6, 2), (1, 21)),  # b7a0b8adb
+    ((23, 12, 2), (1, 22)),  # 5f100b319
+    ((25, 2, 3), (1, 23)),  # afd2f99c6
+    ((26, 5, 1), (1, 31)),  # f37b69d2f
+)
+# Patch releases whose minimum differs from their line's row: stable-2.11.0 still took 1.16.
+PATCH_MIN_K8S = {(2, 11, 0): (1, 16)}
+
+
+def refuses_below(lv) -> tuple | None:
+    """The oldest Kubernetes a Linkerd version (linter.versions.LinkerdVersion) installs on."""
+    if lv.order[0] == "edge" and lv.channel in ("edge", "preview"):
+        found = None
+        for edge, minimum in EDGE_MIN_K8S:
+            if edge <= lv.order[1]:
+                found = minimum
+        return found
+    if lv.order[0] == "release" and lv.order[1] in PATCH_MIN_K8S:
+        return PATCH_MIN_K8S[lv.order[1]]
+    row = row_for(lv.line)
+    return row.refuses_below if row else None
+
+
+def supported_window(lv) -> tuple | None:
+    """(lowest, highest) supported Kubernetes minors; an edge between two lines gets the union."""
+    rows = [r for r in (row_for(lv.line), row_for(lv.upto)) if r is not None]
+    if not rows:
+        return None
+    return min(r.supported[0] for r in rows), max(r.supported[1] for r in rows)
