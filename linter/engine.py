@@ -102,6 +102,8 @@ class Engine:
                     inv.add_namespace(res)
                 for col in self.registry.collectors:
                     self._guard(lambda: col.collect(res, inv), f"collector {col.name}", disp)
+            for doc in self._free_documents(src):
+                self._collect_document(doc, inv, disp)
 
         # Phase 2: the object pass.
         sink: list = []
@@ -119,6 +121,20 @@ class Engine:
 
         findings = self._filter(sink, inv)
         return RunResult(findings, len(reported), sources, self.internal_errors, inv)
+
+    def _free_documents(self, src) -> list:
+        """Documents that hold no Kubernetes object (Helm values files), when a collector wants them."""
+        if not any(c.documents is not None for c in self.registry.collectors):
+            return []
+        return [
+            d for d in src.documents
+            if isinstance(d.data, dict) and not (isinstance(d.data.get("kind"), str) and isinstance(d.data.get("apiVersion"), str))
+        ]
+
+    def _collect_document(self, doc, inv: Inventory, disp: str) -> None:
+        for col in self.registry.collectors:
+            if col.documents is not None:
+                self._guard(lambda: col.documents(disp, doc, inv), f"collector {col.name}", disp)
 
     def _resources(self, src) -> list:
         out = []
