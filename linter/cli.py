@@ -43,7 +43,9 @@ def _repo_root(start: str) -> str:
 
 # Subcommands that live in their own modules, imported only when invoked so that
 # `check` does not pay for them at start-up: name -> "module:attribute".
-LAZY_COMMANDS: dict = {}
+LAZY_COMMANDS: dict = {
+    "server": "linter.lsp.command:server",
+}
 
 
 class _LazyGroup(click.Group):
@@ -78,8 +80,8 @@ def _load_registry(settings=None):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
-@click.option("-f", "--format", "fmt", default="text", show_default=True, help="text, json, sarif, github, gitlab or junit.")
-@click.option("-o", "--output", type=click.Path(), help="Write the report to FILE instead of stdout.")
+@click.option("-f", "--format", "fmt", multiple=True, help="text (default), json, sarif, github, gitlab or junit; repeat for several reports.")
+@click.option("-o", "--output", multiple=True, type=click.Path(), help="Write the n-th --format's report to FILE (repeatable); a report without one goes to stdout.")
 @click.option("--select", multiple=True, help="Rules to run: ids, prefixes (LNK1), names or ALL. Comma-separated.")
 @click.option("--ignore", multiple=True, help="Rules not to run. Comma-separated.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
@@ -92,20 +94,26 @@ def _load_registry(settings=None):
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Paths read for cross-file facts but not reported (repeatable).")
 @click.option("--default-namespace", help="Namespace of objects that name none [default: default].")
-@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them (text and json).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files (stdin: print the fixed document).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there is one).")
+@click.option("--baseline", "baseline_file", type=click.Path(), help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(), help="Record the current findings in FILE (exit 0).")
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: when stdout is a terminal].")
 @click.option("--now", "now", metavar="WHEN", help="Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).")
 def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
           linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
-          statistics, color, now):
+          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
     from linter import config as config_mod
-    from linter.engine import Engine
+    from linter.checkrun import CheckError, CheckRun, plan_reports
     from linter.files import InputError, discover, display_path
-    from linter.report import FORMATS, ReportContext, renderer
 
-    if fmt not in FORMATS:
-        raise UsageFailure(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    try:
+        reports = plan_reports(fmt, output, statistics=statistics)
+    except CheckError as e:
+        raise UsageFailure(str(e)) from None
     cwd = os.getcwd()
     try:
         settings = config_mod.load(config_file, cwd)
@@ -158,44 +166,13 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
     if not targets and stdin is None:
         click.echo(f"linkerd-lint: warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}", err=True)
 
-    engine = Engine(settings, registry, chosen)
-    result = engine.run(targets, ctx_targets, stdin)
-    for msg in result.internal_errors:
-        click.echo(f"linkerd-lint: internal error: {msg} (please report this)", err=True)
-
-    is_tty = sys.stdout.isatty() and output is None
-    rctx = ReportContext(
-        rules=registry.rules,
-        files_checked=result.files_checked,
-        color=is_tty if color is None else color,
-        quiet=quiet,
-        tool_version=__version__,
-        root=_repo_root(cwd),
-        cwd=cwd,
-        statistics=statistics,
-    )
-    text = renderer(fmt)(result.findings, rctx)
-    if output:
-        try:
-            tmp = output + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, output)
-        except OSError as e:
-            raise UsageFailure(f"cannot write {output}: {e.strerror or e}") from None
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    if result.internal_errors:
-        sys.exit(2)
-    threshold = settings.fail_on
-    if exit_zero or threshold == "none":
-        sys.exit(0)
-    from linter.rule import Severity
-
-    limit = Severity.parse(threshold)
-    sys.exit(1 if any(f.severity >= limit for f in result.findings) else 0)
+    run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
+    try:
+        run.execute(fix=fix, diff=diff, unsafe=unsafe_fixes, baseline=baseline_file, write_baseline=write_baseline)
+        run.report(reports, quiet=quiet, color=color, statistics=statistics, version=__version__, root=_repo_root(cwd))
+    except CheckError as e:
+        raise UsageFailure(str(e)) from None
+    sys.exit(run.exit_code(exit_zero=exit_zero))
 
 
 @cli.command("rules")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from linter.located import Span, YMap
+from linter.located import Span, YMap, YSeq
 from linter.rule import Edit
 
 
@@ -67,62 +67,163 @@ def _is_block(source, container: YMap) -> bool:
     return first not in ("{", "[")
 
 
-def delete_entry(source, container: YMap, key) -> Edit | None:
-    """Delete ``key: value`` (all its lines) from a block mapping whose keys start their lines."""
-    if not _is_block(source, container) or key not in container.spans:
+def last_line(source, value, span: Span) -> int:
+    """The last line holding the text of a node (not the trailing comments after it).
+
+    PyYAML ends a block collection where the next token starts, which can be past
+    comment lines or on the next key's line: walk down to the last child instead.
+    """
+    for _ in range(1000):  # nesting bound; the reader refuses deeper documents
+        children = ()
+        if isinstance(value, (YMap, YSeq)) and value.span is not None and _is_block(source, value):
+            inside = value.span
+            if isinstance(value, YMap):
+                children = [(value[k], v) for k, (ks, v) in value.spans.items() if k in value and _within(ks, inside)]
+            else:
+                children = [(item, sp) for item, sp in zip(value, value.spans) if sp is not None and _within(sp, inside)]
+        if not children:
+            break
+        value, span = max(children, key=lambda c: (c[1].line, c[1].col))
+    if span.end_col == 1 and span.end_line > span.line:
+        return span.end_line - 1
+    return span.end_line
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) <= (outer.end_line, outer.end_col)
+
+
+def _entry_lines(source, container: YMap, key):
+    """(first, last) line of a block-mapping entry whose key starts its line, else None."""
+    if not _is_block(source, container) or key not in container.spans or key not in container:
         return None
     kspan, vspan = container.spans[key]
+    if container.span is not None and not _within(kspan, container.span):
+        return None  # a key merged in with `<<` lives elsewhere
     line_text = source.lines[kspan.line - 1]
     if line_text[: kspan.col - 1].strip():
         return None  # `- key: value`: removing the line would remove the list item
-    end = vspan.end_line if vspan.end_col > 1 else vspan.end_line - 1
-    end = max(end, kspan.line)
-    return Edit(Span(kspan.line, 1, end + 1, 1), "")
+    return kspan.line, max(last_line(source, container[key], vspan), kspan.line)
 
 
-def insert_entry(source, container: YMap, key: str, value_text: str) -> Edit | None:
-    """Append ``key: value`` to a block mapping, indented like its other keys."""
+def delete_entry(source, container: YMap, key) -> Edit | None:
+    """Delete ``key: value`` (all its lines) from a block mapping whose keys start their lines."""
+    lines = _entry_lines(source, container, key)
+    if lines is None:
+        return None
+    return Edit(Span(lines[0], 1, lines[1] + 1, 1), "")
+
+
+def _comment_of(text: str) -> str | None:
+    """The comment a line's remainder holds (``  # note`` -> ``# note``), '' for blank, None for anything else."""
+    rest = text.strip()
+    if not rest:
+        return ""
+    return rest if rest.startswith("#") else None
+
+
+def take_entry(source, container: YMap, key, parent: YMap | None = None, parent_key=None):
+    """Cut a one-line ``key: value`` out of a block mapping so that it can be inserted elsewhere.
+
+    With ``parent``/``parent_key`` (``container`` is ``parent[parent_key]`` and ``key`` its only
+    entry) the whole ``parent_key:`` entry goes.  Returns ``(edit, value_text, comments)``:
+    the value as written with its trailing comment, and the comment lines the cut removes,
+    to be written above the entry where it lands.  None when the entry spans several lines.
+    """
+    lines = _entry_lines(source, container, key)
+    if lines is None or lines[0] != lines[1]:
+        return None
+    kspan, vspan = container.spans[key]
+    if vspan.line != kspan.line or vspan.end_line != kspan.line:
+        return None
+    line_text = source.lines[kspan.line - 1]
+    tail = _comment_of(line_text[vspan.end_col - 1:])
+    if tail is None:
+        return None
+    value_text = text_at(source, vspan) + (line_text[vspan.end_col - 1:].rstrip() if tail else "")
+    comments = []
+    first = kspan.line
+    if parent is not None:
+        plines = _entry_lines(source, parent, parent_key)
+        if plines is None or plines[1] != kspan.line:
+            return None
+        pkey = parent.key_span(parent_key)
+        head = source.lines[pkey.line - 1][pkey.end_col - 1:].lstrip()
+        head = _comment_of(head[1:] if head.startswith(":") else "x")
+        if head is None:
+            return None
+        comments += [head] if head else []
+        for n in range(pkey.line + 1, kspan.line):
+            c = _comment_of(source.lines[n - 1])
+            if c is None:
+                return None
+            comments += [c] if c else []
+        first = pkey.line
+    return Edit(Span(first, 1, kspan.line + 1, 1), ""), value_text, tuple(comments)
+
+
+def _newline(source) -> str:
+    return "\r\n" if "\r\n" in source.text else "\n"
+
+
+def _insert_lines(source, after: int, lines: list) -> Edit:
+    """Whole lines inserted after line ``after``, in the file's line endings."""
+    nl = _newline(source)
+    at = Span(after + 1, 1, after + 1, 1)
+    body = nl.join(lines)
+    if source.offset(after + 1, 1) >= len(source.text) and source.text and not source.text.endswith("\n"):
+        return Edit(at, nl + body)  # the file ends without a line break: keep it that way
+    return Edit(at, body + nl)
+
+
+def insert_entry(source, container: YMap, key: str, value_text: str, comments=()) -> Edit | None:
+    """Append ``key: value`` to a block mapping, indented like its other keys (``comments`` above it)."""
     if not container or not _is_block(source, container):
         return None
-    last = list(container.spans.values())[-1]
-    first_key = next(iter(container.spans.values()))[0]
+    own = [(k, ks, vs) for k, (ks, vs) in container.spans.items() if k in container and _within(ks, container.span)]
+    if not own:
+        return None
+    last_key, _, last_value = max(own, key=lambda e: (e[1].line, e[1].col))
+    first_key = min(own, key=lambda e: (e[1].line, e[1].col))[1]
     indent = " " * (first_key.col - 1)
-    # a nested block or block scalar ends at the start of the line after it
-    after = last[1].end_line - (1 if last[1].end_col == 1 else 0)
-    newline = "\r\n" if "\r\n" in source.text else "\n"
-    return Edit(Span(after + 1, 1, after + 1, 1), f"{indent}{key}: {value_text}{newline}")
+    after = last_line(source, container[last_key], last_value)
+    return _insert_lines(source, after, [indent + c for c in comments] + [f"{indent}{key}: {value_text}"])
 
 
-def insert_annotation(source, owner: YMap, key: str, value_text: str) -> Edit | None:
+def insert_annotation(source, owner: YMap, key: str, value_text: str, comments=()) -> Edit | None:
     """Add an annotation to the metadata found under ``owner`` (an object or a pod template).
 
     Handles an existing block ``annotations:`` mapping, a ``metadata:`` without
     annotations, and an owner without ``metadata:``; anything else gets no fix.
+    ``comments`` are written on their own lines above the new entry.
     """
-    newline = "\r\n" if "\r\n" in source.text else "\n"
     meta = owner.get("metadata")
     if isinstance(meta, YMap) and meta:
         ann = meta.get("annotations")
         if isinstance(ann, YMap) and ann:
-            return insert_entry(source, ann, key, value_text)
+            return insert_entry(source, ann, key, value_text, comments)
         if "annotations" in meta:
             return None  # `annotations:` empty or flow-style: leave it to the user
-        first = next(iter(meta.spans.values()))[0]
-        indent = " " * (first.col - 1)
         step = _indent_step(source, meta, owner)
         edit = insert_entry(source, meta, "annotations", "")
         if edit is None:
             return None
-        text = f"{indent}annotations:{newline}{indent}{step}{key}: {value_text}{newline}"
-        return Edit(edit.span, text)
+        indent = " " * (next(iter(meta.spans.values()))[0].col - 1)
+        inner = indent + step
+        lines = [f"{indent}annotations:"] + [inner + c for c in comments] + [f"{inner}{key}: {value_text}"]
+        nl = _newline(source)
+        lead = nl if edit.text.startswith(nl) else ""
+        return Edit(edit.span, lead + nl.join(lines) + ("" if lead else nl))
     if "metadata" in owner or not owner or not _is_block(source, owner):
         return None
-    first = next(iter(owner.spans.values()))[0]
+    first = min(owner.spans.values(), key=lambda e: (e[0].line, e[0].col))[0]
+    if source.lines[first.line - 1][: first.col - 1].strip():
+        return None  # `- key: ...` or `key: {`: no line of its own to insert before
     indent = " " * (first.col - 1)
     step = _indent_step(source, owner, None)
-    line = first.line
-    text = f"{indent}metadata:{newline}{indent}{step}annotations:{newline}{indent}{step}{step}{key}: {value_text}{newline}"
-    return Edit(Span(line, 1, line, 1), text)
+    lines = [f"{indent}metadata:", f"{indent}{step}annotations:"]
+    lines += [f"{indent}{step}{step}{c}" for c in comments] + [f"{indent}{step}{step}{key}: {value_text}"]
+    return _insert_lines(source, first.line - 1, lines)
 
 
 def _indent_step(source, inner: YMap, outer) -> str:

@@ -1,6 +1,6 @@
 from linter.annotations import INJECT, is_config_key
 from linter.context import key_of
-from linter.fixes import delete_entry, insert_annotation, text_at
+from linter.fixes import insert_annotation, take_entry
 from linter.located import YMap
 from linter.rule import Example, Fix, Severity, rule
 
@@ -105,12 +105,12 @@ def _move(ctx, meta, ann, key, tmpl):
     if tmpl is None:
         return None
     src = ctx.source
-    # the last annotation takes its `annotations:` line with it
-    delete = delete_entry(src, meta, "annotations") if len(ann) == 1 else delete_entry(src, ann, key)
-    if delete is None:
+    # the last annotation takes its `annotations:` line with it; comments travel with the key
+    cut = take_entry(src, ann, key, meta, "annotations") if len(ann) == 1 else take_entry(src, ann, key)
+    if cut is None:
         return None
-    value_text = text_at(src, ann.value_span(key))
-    insert = insert_annotation(src, tmpl, key, value_text)
+    delete, value_text, comments = cut
+    insert = insert_annotation(src, tmpl, key, value_text, comments)
     if insert is None:
         return None
     return Fix(f"move {key} to the pod template", (delete, insert))

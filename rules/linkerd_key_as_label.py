@@ -1,6 +1,6 @@
 from linter.annotations import ADMISSION_WEBHOOKS, INJECT, is_config_key
 from linter.context import key_of
-from linter.fixes import delete_entry, insert_annotation, text_at
+from linter.fixes import insert_annotation, take_entry
 from linter.rule import Example, Fix, Severity, rule
 
 from ._common import mapping, metadata_maps
@@ -82,8 +82,12 @@ def _owners(res):
 
 def _move(ctx, meta, labels, key, owner):
     src = ctx.source
-    delete = delete_entry(src, meta, "labels") if len(labels) == 1 else delete_entry(src, labels, key)
-    insert = insert_annotation(src, owner, key, text_at(src, labels.value_span(key)))
-    if delete is None or insert is None:
+    # the last label takes its `labels:` line with it; comments travel with the key
+    cut = take_entry(src, labels, key, meta, "labels") if len(labels) == 1 else take_entry(src, labels, key)
+    if cut is None:
+        return None
+    delete, value_text, comments = cut
+    insert = insert_annotation(src, owner, key, value_text, comments)
+    if insert is None:
         return None
     return Fix(f"move {key} from labels to annotations", (delete, insert))

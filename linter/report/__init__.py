@@ -22,6 +22,9 @@ class ReportContext:
     root: str = "."  # repository root, for repository-relative URIs
     cwd: str = "."
     statistics: bool = False
+    unsafe_fixes: bool = False  # whether unsafe fixes count as applicable (--unsafe-fixes)
+    fixed: int = 0  # findings fixed by --fix in this run
+    files: tuple = ()  # display paths of the files checked (JUnit lists clean ones too)
     extra: dict = field(default_factory=dict)
 
 
@@ -29,3 +32,32 @@ def renderer(fmt: str):
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     return importlib.import_module(f"linter.report.{fmt}").render
+
+
+def repo_path(path: str, ctx, base: str | None = None) -> str:
+    """A finding's path relative to ``base`` (default: the repository root), with forward
+    slashes; absolute when the file lies outside it.  CI systems want repository paths."""
+    import os
+
+    full = os.path.abspath(os.path.join(ctx.cwd, path))
+    rel = os.path.relpath(full, base or ctx.root)
+    return (full if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def fixable(finding, ctx) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when given) would apply the finding's fix."""
+    fix = finding.fix
+    return fix is not None and bool(fix.edits) and (fix.safe or ctx.unsafe_fixes)
+
+
+def statistics(findings, ctx) -> list:
+    """Findings counted per rule, most frequent first (ties by rule id), as ruff counts them;
+    a rule is fixable when every one of its findings is."""
+    rows: dict = {}
+    for f in findings:
+        row = rows.setdefault(f.rule_id, {"rule": f.rule_id, "name": "", "count": 0, "fixable": True})
+        row["count"] += 1
+        row["fixable"] = row["fixable"] and fixable(f, ctx)
+        rule = ctx.rules.get(f.rule_id)
+        row["name"] = rule.name if rule else ""
+    return sorted(rows.values(), key=lambda r: (-r["count"], r["rule"]))

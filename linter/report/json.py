@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from linter.located import format_path
+from linter.report import statistics
 
 
 def finding_dict(f) -> dict:
@@ -44,6 +45,8 @@ def finding_dict(f) -> dict:
 
 
 def render(findings, ctx) -> str:
+    if ctx.statistics:  # counts per rule instead of findings, as ruff's --statistics --output-format json
+        return json.dumps(statistics(findings, ctx), indent=2) + "\n"
     doc = {
         "version": 1,
         "tool": {"name": "linkerd-lint", "version": ctx.tool_version},
@@ -56,4 +59,6 @@ def render(findings, ctx) -> str:
         },
         "findings": [finding_dict(f) for f in findings],
     }
+    if ctx.fixed:
+        doc["summary"]["fixed"] = ctx.fixed  # findings --fix removed (only after a --fix)
     return json.dumps(doc, indent=2) + "\n"

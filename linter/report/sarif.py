@@ -12,17 +12,17 @@ import json
 import os
 
 from linter.located import format_path
+from linter.report import repo_path
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _uri(path: str, ctx) -> str:
-    full = os.path.abspath(os.path.join(ctx.cwd, path))
-    rel = os.path.relpath(full, ctx.root)
-    if rel.startswith(".."):
-        return full.replace(os.sep, "/")
-    return rel.replace(os.sep, "/")
+def _artifact(path: str, ctx) -> dict:
+    uri = repo_path(path, ctx)
+    if uri.startswith("/"):  # outside the repository: an absolute file URI, no base
+        return {"uri": "file://" + uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span) -> dict:
@@ -48,8 +48,8 @@ def render(findings, ctx) -> str:
     results = []
     seen: dict = {}
     for f in findings:
-        uri = _uri(f.path, ctx)
-        basis = "\0".join((f.rule_id, uri, f.resource, format_path(f.field_path)))
+        artifact = _artifact(f.path, ctx)
+        basis = "\0".join((f.rule_id, artifact["uri"], f.resource, format_path(f.field_path)))
         n = seen.get(basis, 0)
         seen[basis] = n + 1
         fp = hashlib.sha256(f"{basis}\0{n}".encode()).hexdigest()[:32]
@@ -61,7 +61,7 @@ def render(findings, ctx) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": artifact,
                         "region": _region(f.span),
                     }
                 }
@@ -83,7 +83,7 @@ def render(findings, ctx) -> str:
                     "id": i,
                     "message": {"text": r.message},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(r.path, ctx), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(r.path, ctx),
                         "region": _region(r.span),
                     },
                 }
@@ -93,9 +93,10 @@ def render(findings, ctx) -> str:
             result["fixes"] = [
                 {
                     "description": {"text": f.fix.description},
+                    "properties": {"safe": f.fix.safe},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": artifact,
                             "replacements": [
                                 {"deletedRegion": _region(e.span), "insertedContent": {"text": e.text}}
                                 for e in f.fix.edits

@@ -1,14 +1,28 @@
-"""path:line:col: LNK101 [error] message — one line a finding, like compilers and ruff."""
+"""path:line:col: LNK101 [error] message — one line a finding, like compilers and ruff.
+
+With ``--statistics`` the findings are counted per rule instead of listed, in ruff's layout:
+count, rule id and (when any is fixable) ``[*]``/``[ ]`` before the rule name, tab-separated,
+most frequent first; the summary follows.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from linter.report import statistics
+
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
-_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_BOLD, _DIM, _CYAN, _RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
 
 
 def render(findings, ctx) -> str:
+    out = _statistics(findings, ctx) if ctx.statistics else _listing(findings, ctx)
+    if not ctx.quiet:
+        out.append(summary(findings, ctx.files_checked, fixed=ctx.fixed, unsafe=ctx.unsafe_fixes))
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _listing(findings, ctx) -> list:
     out = []
     for f in findings:
         sev = str(f.severity)
@@ -23,21 +37,50 @@ def render(findings, ctx) -> str:
         for rel in f.related:
             note = f"  {rel.path}:{rel.span.line}:{rel.span.col}: note: {rel.message}"
             out.append(f"{_DIM}{note}{_RESET}" if ctx.color else note)
-    if ctx.statistics and findings:
-        counts = Counter(f.rule_id for f in findings)
-        for rid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            rule = ctx.rules.get(rid)
-            out.append(f"{n:5d}  {rid}  {rule.name if rule else ''}")
-    if not ctx.quiet:
-        out.append(summary(findings, ctx.files_checked))
-    return "\n".join(out) + ("\n" if out else "")
+    return out
 
 
-def summary(findings, files_checked: int) -> str:
+def _statistics(findings, ctx) -> list:
+    rows = statistics(findings, ctx)
+    if not rows:
+        return []
+    count_width = max(len(str(r["count"])) for r in rows)
+    rule_width = max(len(r["rule"]) for r in rows)
+    any_fixable = any(r["fixable"] for r in rows)
+    star = f"[{_CYAN}*{_RESET}] " if ctx.color else "[*] "
+    out = []
+    for r in rows:
+        mark = (star if r["fixable"] else "[ ] ") if any_fixable else ""
+        count, rule = str(r["count"]).rjust(count_width), r["rule"].ljust(rule_width)
+        if ctx.color:
+            count, rule = f"{_BOLD}{count}{_RESET}", f"{_BOLD}{rule}{_RESET}"
+        out.append(f"{count}\t{rule}\t{mark}{r['name']}")
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def summary(findings, files_checked: int, *, fixed: int = 0, unsafe: bool = False) -> str:
+    files = _plural(files_checked, "file")
     if not findings:
-        return f"All clear: {files_checked} file{'s' if files_checked != 1 else ''} checked, no findings."
+        tail = f" ({_plural(fixed, 'finding')} fixed)" if fixed else ""
+        return f"All clear: {files} checked, no findings{tail}."
     by = Counter(str(f.severity) for f in findings)
-    parts = [f"{by[s]} {s}{'s' if by[s] != 1 else ''}" for s in ("error", "warning", "info") if by[s]]
-    fixable = sum(1 for f in findings if f.fix is not None)
-    tail = f"; {fixable} fixable with --fix" if fixable else ""
-    return f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) in {files_checked} file{'s' if files_checked != 1 else ''}{tail}."
+    parts = [_plural(by[s], s) for s in ("error", "warning", "info") if by[s]]
+    head = f"Found {_plural(len(findings), 'finding')} ({', '.join(parts)}) in {files}"
+    if fixed:
+        head += f", after fixing {fixed}"
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.safe)
+    risky = sum(1 for f in findings if f.fix is not None and f.fix.edits and not f.fix.safe)
+    if unsafe:
+        safe, risky = safe + risky, 0
+    if safe and risky:
+        head += f"; {safe} fixable with --fix ({risky} more with --unsafe-fixes)"
+    elif safe:
+        head += f"; {safe} fixable with --fix"
+    elif risky:
+        head += f"; {risky} fixable with --fix --unsafe-fixes"
+    return head + "."
+

@@ -1,0 +1,196 @@
+"""What ``check`` does once its inputs are known: lint (and fix), apply a baseline, write the
+reports, and decide the exit code.
+
+Reports: ``--format`` and ``--output`` repeat and pair up in order (the n-th ``--output`` is
+the file of the n-th ``--format``); a format without an output goes to stdout, and only one
+may.  So ``-f sarif -o results.sarif -f text`` writes SARIF for upload and shows text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from linter import fix as fix_mod
+from linter.engine import Engine
+from linter.report import FORMATS, ReportContext, renderer
+from linter.rule import Severity
+
+STATISTICS_FORMATS = ("text", "json")
+
+
+class CheckError(Exception):
+    """A usage or I/O problem found while running: stderr and exit code 2."""
+
+
+def plan_reports(formats, outputs, *, statistics: bool = False) -> list:
+    """[(format, path or None for stdout)] from the repeated --format/--output options."""
+    formats, outputs = list(formats) or ["text"], list(outputs)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise CheckError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if len(outputs) > len(formats):
+        raise CheckError(f"{len(outputs)} --output files for {len(formats)} --format (they pair up in order)")
+    plan = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    if sum(1 for _, path in plan if path is None) > 1:
+        raise CheckError("only one report can go to stdout: give the others an --output FILE")
+    paths = [os.path.abspath(p) for _, p in plan if p]
+    if len(set(paths)) != len(paths):
+        raise CheckError("two reports would be written to the same --output file")
+    if statistics and not any(fmt in STATISTICS_FORMATS for fmt, _ in plan):
+        raise CheckError("--statistics needs a text or json report")
+    return plan
+
+
+def _note(message: str) -> None:
+    click.echo(f"linkerd-lint: {message}", err=True)
+
+
+class CheckRun:
+    def __init__(self, settings, registry, chosen, targets, context, stdin, cwd):
+        self.settings, self.registry, self.chosen = settings, registry, chosen
+        self.targets, self.context, self.stdin, self.cwd = targets, context, stdin, cwd
+        self.result = None
+        self.findings: list = []
+        self.outcome = None
+        self.diff = None  # the --diff text, when --diff was given
+        self.stdout_taken = False  # the fixed stdin document or the diff holds stdout
+        self.wrote_baseline = False
+        self.unsafe = False
+
+    # -- running -----------------------------------------------------------------------
+
+    def execute(self, *, fix=False, diff=False, unsafe=False, baseline=None, write_baseline=None) -> None:
+        from linter.baseline import Baseline, BaselineError
+
+        self.unsafe = unsafe
+        try:
+            base = Baseline.load(baseline) if baseline else None
+        except BaselineError as e:
+            raise CheckError(str(e)) from None
+        engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff))
+        if fix or diff:
+            run, raw_of = fix_mod.runner(engine, self.targets, self.context, self.stdin)
+            keep = (lambda fs: base.split(fs, self.cwd)[0]) if base is not None else None
+            self.outcome = fix_mod.fix_run(run, raw_of, unsafe=unsafe, keep=keep)
+            self.result = self.outcome.result
+            self._fix_notes()
+            if diff:
+                self.diff = "".join(fix_mod.unified_diff(ff) for _, ff in sorted(self.outcome.files.items()))
+                self.stdout_taken = True
+            else:
+                self._write_fixes()
+        else:
+            self.result = engine.run(self.targets, self.context, self.stdin)
+        for msg in self.result.internal_errors:
+            _note(f"internal error: {msg} (please report this)")
+        self.findings = list(self.result.findings)
+        if write_baseline:
+            from linter.baseline import dumps
+
+            text = dumps(self.findings, write_baseline, self.cwd, _version())
+            self._write(write_baseline, text.encode("utf-8"))
+            self.wrote_baseline = True
+            _note(f"wrote {len(self.findings)} finding{'s' if len(self.findings) != 1 else ''} to baseline {write_baseline}")
+        elif base is not None:
+            checked = self.result.inventory.reported if self.result.inventory is not None else None
+            self.findings, matched, stale = base.split(self.findings, self.cwd, checked)
+            self._stale_notes(baseline, stale)
+
+    def _fix_notes(self) -> None:
+        for f, why in self.outcome.rejected:
+            _note(f"warning: fix for {f.rule_id} at {f.path}:{f.span.line}:{f.span.col} not applied: {why}")
+        if self.outcome.unsettled:
+            _note(f"warning: fixes still changing {', '.join(self.outcome.unsettled)} after {fix_mod.MAX_PASSES} passes; "
+                  "stopped (please report this)")
+
+    def _write_fixes(self) -> None:
+        stdin_name = self.stdin[0] if self.stdin is not None else None
+        real = dict((d, r) for r, d in self.targets)
+        for path, ff in sorted(self.outcome.files.items()):
+            if path == stdin_name or not ff.changed:
+                continue
+            self._write(real.get(path, path), ff.encoding.encode(ff.text))
+        if self.stdin is not None:
+            ff = self.outcome.files.get(stdin_name)
+            data = ff.encoding.encode(ff.text) if ff is not None else self.stdin[1]
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            self.stdout_taken = True
+
+    def _write(self, path: str, data: bytes) -> None:
+        try:
+            fix_mod.write_atomic(path, data)
+        except OSError as e:
+            raise CheckError(f"cannot write {path}: {e.strerror or e}") from None
+
+    def _stale_notes(self, baseline: str, stale: list) -> None:
+        if not stale:
+            return
+        n = sum(count for _, count in stale)
+        _note(f"{n} baseline entr{'ies' if n != 1 else 'y'} in {baseline} no longer match "
+              f"(fixed, or the object was renamed); run with --write-baseline {baseline} to drop them:")
+        for entry, count in stale[:20]:
+            where = f"{entry.path} {entry.resource} {entry.field}".rstrip()
+            click.echo(f"  {entry.rule} {where}" + (f" (x{count})" if count > 1 else ""), err=True)
+        if len(stale) > 20:
+            click.echo(f"  … and {len(stale) - 20} more", err=True)
+
+    # -- reporting ---------------------------------------------------------------------
+
+    def report(self, plan, *, quiet=False, color=None, statistics=False, version="", root=".") -> None:
+        if self.diff is not None:
+            sys.stdout.write(self.diff)
+            sys.stdout.flush()
+            self._diff_summary()
+        fixed = self.outcome.fixed if self.outcome is not None and self.diff is None else 0
+        files = tuple(sorted(self.result.inventory.reported)) if self.result.inventory is not None else ()
+        for fmt, path in plan:
+            if path is None and self.diff is not None:
+                continue  # --diff: stdout is the diff
+            stream = sys.stderr if path is None and self.stdout_taken else sys.stdout
+            ctx = ReportContext(
+                rules=self.registry.rules,
+                files_checked=self.result.files_checked,
+                color=(stream.isatty() and path is None) if color is None else color,
+                quiet=quiet,
+                tool_version=version,
+                root=root,
+                cwd=self.cwd,
+                statistics=statistics and fmt in STATISTICS_FORMATS,
+                unsafe_fixes=self.unsafe,
+                fixed=fixed,
+                files=files,
+            )
+            text = renderer(fmt)(self.findings, ctx)
+            if path:
+                self._write(path, text.encode("utf-8"))
+            else:
+                stream.write(text)
+                stream.flush()
+
+    def _diff_summary(self) -> None:
+        n = self.outcome.fixed
+        files = sum(1 for ff in self.outcome.files.values() if ff.changed)
+        if n:
+            _note(f"would fix {n} finding{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+        else:
+            _note("no fixes to apply")
+
+    def exit_code(self, *, exit_zero: bool = False) -> int:
+        if self.result.internal_errors:
+            return 2
+        if self.diff is not None:
+            return 1 if self.diff else 0
+        if self.wrote_baseline or exit_zero or self.settings.fail_on == "none":
+            return 0
+        limit = Severity.parse(self.settings.fail_on)
+        return 1 if any(f.severity >= limit for f in self.findings) else 0
+
+
+def _version() -> str:
+    from linter import __version__
+
+    return __version__

@@ -1,0 +1,45 @@
+"""JUnit XML for CI test tabs: a test suite per file, a failed test case per finding.
+
+Files without findings get one passing case, so the tab shows what was checked.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+# Characters XML 1.0 cannot hold at all (messages quote values from the manifests).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def render(findings, ctx) -> str:
+    by_file: dict = {p: [] for p in ctx.files}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    root = ET.Element("testsuites", name="linkerd-lint", tests="0", failures=str(len(findings)), errors="0")
+    total = 0
+    for path in sorted(by_file):
+        fs = by_file[path]
+        suite = ET.SubElement(root, "testsuite", name=_x(path), tests=str(max(len(fs), 1)), failures=str(len(fs)), errors="0")
+        if not fs:
+            ET.SubElement(suite, "testcase", name="no findings", classname=_x(path), file=_x(path))
+        for f in fs:
+            rule = ctx.rules.get(f.rule_id)
+            name = f"{f.rule_id} {rule.name if rule else ''}".rstrip() + f" at {f.span.line}:{f.span.col}"
+            case = ET.SubElement(suite, "testcase", name=_x(name), classname=_x(path), file=_x(path), line=str(f.span.line))
+            body = [f"{path}:{f.span.line}:{f.span.col}: {f.rule_id} [{f.severity}] {f.message}"]
+            if f.resource:
+                body.append(f"object: {f.resource}")
+            if f.template_source:
+                body.append(f"template: {f.template_source}")
+            body += [f"{r.path}:{r.span.line}:{r.span.col}: note: {r.message}" for r in f.related]
+            failure = ET.SubElement(case, "failure", message=_x(f.message), type=str(f.severity))
+            failure.text = _x("\n".join(body))
+        total += max(len(fs), 1)
+    root.set("tests", str(total))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
