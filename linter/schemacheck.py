@@ -75,16 +75,22 @@ def json_key(k) -> str:
     return str(k)
 
 
-def plain(value, path: tuple = (), variables: dict | None = None):
+def plain(value, path: tuple = (), variables: dict | None = None, drop_nulls: bool = False):
     """A JSON-like copy of located YAML: string keys, GitOps variables resolved.
 
     ``variables`` (if given) receives path -> resolved text (None: no default) for
     every string that holds a ``${VAR}``; ``problems`` stays quiet about those.
+    ``drop_nulls`` leaves out mapping entries whose value is null, as the API server
+    prunes them from custom resources (fields are rarely ``nullable``; erring quiet).
     """
     if isinstance(value, dict):
-        return {json_key(k): plain(v, path + (json_key(k),), variables) for k, v in value.items()}
+        return {
+            json_key(k): plain(v, path + (json_key(k),), variables, drop_nulls)
+            for k, v in value.items()
+            if not (drop_nulls and v is None)
+        }
     if isinstance(value, list):
-        return [plain(v, path + (i,), variables) for i, v in enumerate(value)]
+        return [plain(v, path + (i,), variables, drop_nulls) for i, v in enumerate(value)]
     if isinstance(value, str) and "${" in value:
         resolved = resolve_vars(value)
         if resolved is not value:
