@@ -101,6 +101,30 @@ CATALOGUE: dict = {
         Key("config.alpha.linkerd.io/proxy-wait-before-exit-seconds", "uint", inherit=((2, 11), None), doc="Seconds the proxy waits before exiting (a preStop sleep); ignored with native sidecars."),
         Key("config.alpha.linkerd.io/proxy-enable-native-sidecar", "bool", since=(2, 15), doc="Native sidecar switch for 2.15-2.18 (still honoured later)."),
         Key("config.beta.linkerd.io/proxy-enable-native-sidecar", "bool", since=(2, 19), inherit=((2, 19), (2, 20)), doc="Native sidecar switch for 2.19 (still honoured in 2.20)."),
+        # Read by the policy controller from Services and routes (policy-controller/k8s/index/src/outbound/index.rs;
+        # first release tag holding each key by `git grep` over the tags).
+        *[
+            Key(k, "any", since=(2, 16), inherit=_NO, where="service", doc="Route retry/timeout setting read by the policy controller (Service, HTTPRoute, GRPCRoute).")
+            for k in (
+                "retry.linkerd.io/http", "retry.linkerd.io/grpc", "retry.linkerd.io/limit", "retry.linkerd.io/timeout",
+                "timeout.linkerd.io/request", "timeout.linkerd.io/response", "timeout.linkerd.io/idle",
+            )
+        ],
+        *[
+            Key("balancer.linkerd.io/" + k, "any", since=(2, 13), inherit=_NO, where="service", doc="Service load-balancer failure accrual, read by the policy controller.")
+            for k in (
+                "failure-accrual", "failure-accrual-consecutive-max-failures", "failure-accrual-consecutive-min-penalty",
+                "failure-accrual-consecutive-max-penalty", "failure-accrual-consecutive-jitter-ratio",
+            )
+        ],
+        *[
+            Key("balancer.alpha.linkerd.io/" + k, "any", since=(2, 20), inherit=_NO, where="service", doc="Alpha load-balancer setting read by the policy controller.")
+            for k in (
+                "failure-accrual-honor-retry-after", "failure-accrual-success-rate-min-requests",
+                "failure-accrual-success-rate-threshold", "failure-accrual-success-rate-window",
+                "load-biaser-max-retry-after", "load-biaser-penalty", "penalize-failures",
+            )
+        ],
         Key(ADMISSION_WEBHOOKS, "enum:disabled", where="label", inherit=_NO, doc="Namespace label: `disabled` switches Linkerd's admission webhooks off for the namespace."),
         # Keys Linkerd writes itself: known, never user errors.
         *[
@@ -114,6 +138,14 @@ CATALOGUE: dict = {
             )
         ],
     ]
+}
+
+# Values that only some releases accept, as (key, value) -> first release that reads them:
+# `audit` joined the default-policy enum in 2.16 (policy-controller/k8s/index/src/defaults.rs,
+# pkg/k8s/labels.go Audit); failure accrual `unified` arrived in edge-26.6.2 (2.20, bd2a1cdb1).
+VALUES_SINCE = {
+    (_C + "default-inbound-policy", "audit"): (2, 16),
+    ("balancer.linkerd.io/failure-accrual", "unified"): (2, 20),
 }
 
 CONFIG_KEYS = tuple(k for k in CATALOGUE if k.startswith(CONFIG_PREFIXES) and CATALOGUE[k].where == "pod")

@@ -382,16 +382,20 @@ def collect_document(path, doc, inv) -> None:
         return
     kube = _text(data, "kubeVersion")
     if isinstance(kube, str) and kube.strip():
-        try:
-            admitted = admitted_minors(kube)
-        except ConstraintError:
-            admitted = []
-        if admitted:
-            _add_kubernetes(inv, path, data, "kubeVersion", kube, "Chart.yaml kubeVersion", admitted)
-        else:
-            d = _state(inv)  # a range that admits nothing is still worth a finding (LNK501)
-            d.kubernetes.append(Detection("kubernetes", kube, None, path, _span(data, "kubeVersion"), "Chart.yaml kubeVersion", "range"))
+        _kube_range(inv, path, data, kube)
     deps = data.get("dependencies")
     for dep in deps if isinstance(deps, YSeq) else ():
         if isinstance(dep, YMap) and (_text(dep, "name") in CHART_LINES or _text(dep, "name") == "linkerd2"):
             _chart(inv, path, dep, "version", _text(dep, "name"), _text(dep, "version"), "Chart.yaml dependency")
+
+
+def _kube_range(inv, path, data, kube) -> None:
+    try:
+        admitted = admitted_minors(kube)
+    except ConstraintError:
+        return  # a range this reader cannot follow: say nothing rather than guess
+    if admitted:
+        _add_kubernetes(inv, path, data, "kubeVersion", kube, "Chart.yaml kubeVersion", admitted)
+        return
+    d = _state(inv)  # a range that admits nothing is still worth a finding (LNK501)
+    d.kubernetes.append(Detection("kubernetes", kube, None, path, _span(data, "kubeVersion"), "Chart.yaml kubeVersion", "range"))

@@ -1,0 +1,28 @@
+"""The native-sidecar switch, whose key moved twice (pkg/k8s/labels.go and pkg/inject/inject.go at
+version-2.15 … version-2.20): alpha 2.15+ (deprecated 2.19), beta 2.19+ (deprecated 2.20), GA 2.20+;
+from 2.20 the GA key wins over beta, beta over alpha (inject.go ApplyAnnotationOverrides)."""
+
+from __future__ import annotations
+
+ALPHA = "config.alpha.linkerd.io/proxy-enable-native-sidecar"
+BETA = "config.beta.linkerd.io/proxy-enable-native-sidecar"
+GA = "config.linkerd.io/proxy-enable-native-sidecar"
+KEYS = (GA, BETA, ALPHA)  # precedence order
+DEPRECATED_FROM = {ALPHA: (2, 19), BETA: (2, 20)}
+# Helm `proxy.nativeSidecar` default: true from 2.20 (charts/linkerd-control-plane/values.yaml).
+DEFAULT_ON_FROM = (2, 20)
+# Kubernetes serves init containers with restartPolicy Always by default from 1.29
+# (SidecarContainers beta); Linkerd's edge-26.5.2 notes "requires Kubernetes v1.29 or later".
+KUBERNETES_MIN = (1, 29)
+
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+
+
+def parse_bool(text):
+    """Go strconv.ParseBool; None for anything else (the injector then ignores the key)."""
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None

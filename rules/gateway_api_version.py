@@ -1,0 +1,109 @@
+from linter.located import YMap, YSeq, get_in
+from linter.rule import Example, Severity, rule
+from linter.versions import fmt, linkerd_target
+
+from ._k8s_api_check import where
+from ._linkerd_crds import GATEWAY_ROUTES, ROUTE_SINCE, served_versions, status
+
+_GROUP = "gateway.networking.k8s.io"
+# Parents that make a route Linkerd's (policy-controller inbound/outbound indexes): a Service or
+# EgressNetwork (outbound) or a Server (inbound).  Routes of ingress Gateways are not Linkerd's business.
+_MESH_PARENTS = {("", "Service"), ("core", "Service"), ("policy.linkerd.io", "Server"), ("policy.linkerd.io", "EgressNetwork")}
+
+
+def _mesh_route(data) -> bool:
+    refs = get_in(data, "spec", "parentRefs")
+    for ref in refs if isinstance(refs, YSeq) else ():
+        if isinstance(ref, YMap) and (str(ref.get("group", "")), str(ref.get("kind", ""))) in _MESH_PARENTS:
+            return True
+    return False
+
+
+@rule(
+    id="LNK508",
+    name="gateway-api-version",
+    severity=Severity.WARNING,
+    kinds=tuple(ROUTE_SINCE),
+    summary="A Gateway API route of a version (or kind) the target Linkerd does not support, attached to a Service, Server or EgressNetwork.",
+    why=(
+        "Linkerd reads Gateway API routes in the versions its release was built for: HTTPRoute v1beta1 (2.14-2.17) or "
+        "v1 (2.18+), GRPCRoute v1alpha2 (2.16-2.17) or v1 (2.18+), TLSRoute/TCPRoute v1alpha2 (2.17+); it reads no "
+        "gateway HTTPRoute before 2.14, no GRPCRoute before 2.16. A route in another version is rejected by the CRDs "
+        "Linkerd installs, or works only with Gateway API CRDs outside Linkerd's compatibility table; GRPCRoute v1alpha2 "
+        "is deprecated from 2.18 and gone from Gateway API 1.2 on. Only routes whose parentRefs name a Service, Server "
+        "or EgressNetwork (the mesh's routes) are checked."
+    ),
+    how_to_fix="Write the route in the version the message names, or install the Gateway API bundle your Linkerd release supports.",
+    references=(
+        "https://linkerd.io/2-edge/features/gateway-api/ (compatibility table)",
+        "linkerd/linkerd2 charts/linkerd-crds/templates/gateway.networking.k8s.io_*.yaml at each release tag (served, deprecated)",
+        "linkerd/linkerd2 policy-controller/src/main.rs, policy-controller/runtime/src/args.rs (watch_all of each route type)",
+    ),
+    bad=Example(
+        "apiVersion: gateway.networking.k8s.io/v1  # <- LNK508 @gateway\n"
+        "kind: HTTPRoute\n"
+        "metadata:\n"
+        "  name: web-canary\n"
+        "  namespace: shop\n"
+        "spec:\n"
+        "  parentRefs:\n"
+        "    - name: web\n"
+        "      kind: Service\n"
+        "      group: core\n"
+        "      port: 80\n"
+        "  rules:\n"
+        "    - backendRefs:\n"
+        "        - name: web-v2\n"
+        "          port: 80\n",
+        config={"linkerd-version": "2.16"},
+    ),
+    good=Example(
+        "apiVersion: gateway.networking.k8s.io/v1beta1\n"
+        "kind: HTTPRoute\n"
+        "metadata:\n"
+        "  name: web-canary\n"
+        "  namespace: shop\n"
+        "spec:\n"
+        "  parentRefs:\n"
+        "    - name: web\n"
+        "      kind: Service\n"
+        "      group: core\n"
+        "      port: 80\n"
+        "  rules:\n"
+        "    - backendRefs:\n"
+        "        - name: web-v2\n"
+        "          port: 80\n"
+        "---\n"
+        "apiVersion: gateway.networking.k8s.io/v1\n"
+        "kind: HTTPRoute\n"
+        "metadata:\n"
+        "  name: storefront\n"
+        "  namespace: shop\n"
+        "spec:\n"
+        "  parentRefs:\n"
+        "    - name: public-gateway\n"
+        "  rules:\n"
+        "    - backendRefs:\n"
+        "        - name: web\n"
+        "          port: 80\n",
+        config={"linkerd-version": "2.16"},
+    ),
+)
+def check(ctx):
+    res = ctx.resource
+    group, _, version = res.api_version.rpartition("/")
+    if group != _GROUP or not _mesh_route(res.data):
+        return
+    lv = linkerd_target(ctx.settings)
+    lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    since = ROUTE_SINCE[res.kind]
+    if since > lv.upto:
+        ctx.report(where(ctx), f"{lk} does not read Gateway API {res.kind} (from Linkerd {fmt(since)} on)")
+        return
+    states = {status(GATEWAY_ROUTES, group, res.kind, version, line) for line in {lv.line, lv.upto}}
+    served = served_versions(GATEWAY_ROUTES, group, res.kind, lv.upto)
+    use = f"; use {group}/{served[-1]}" if served else ""
+    if states == {"unserved"}:
+        ctx.report(where(ctx), f"{res.api_version} {res.kind} is not a version {lk} supports{use}")
+    elif states == {"deprecated"}:
+        ctx.report(where(ctx), f"{res.api_version} {res.kind} is deprecated in the Gateway API bundle of {lk}{use}")

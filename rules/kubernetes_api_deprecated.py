@@ -1,0 +1,57 @@
+from linter.rule import Example, Severity, rule
+from linter.versions import fmt
+
+from ._k8s_api_check import api_row, fix, judged_version, where
+
+
+@rule(
+    id="LNK503",
+    name="kubernetes-api-deprecated",
+    severity=Severity.INFO,
+    fixable=True,
+    summary="An apiVersion/kind that the target Kubernetes version still serves but has deprecated.",
+    why=(
+        "A deprecated API version keeps working until the release that removes it; the next cluster upgrade then "
+        "breaks every manifest still using it. Migrating while both versions are served costs nothing."
+    ),
+    how_to_fix="Use the replacement apiVersion the message names before upgrading the cluster to the release that removes the old one.",
+    references=(
+        "https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
+        "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",
+    ),
+    bad=Example(
+        "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3  # <- LNK503 @flowcontrol\n"
+        "kind: FlowSchema\n"
+        "metadata:\n"
+        "  name: linkerd-control-plane\n"
+        "spec:\n"
+        "  priorityLevelConfiguration:\n"
+        "    name: workload-high\n",
+        config={"kubernetes-version": "1.30"},
+    ),
+    good=Example(
+        "apiVersion: flowcontrol.apiserver.k8s.io/v1\n"
+        "kind: FlowSchema\n"
+        "metadata:\n"
+        "  name: linkerd-control-plane\n"
+        "spec:\n"
+        "  priorityLevelConfiguration:\n"
+        "    name: workload-high\n",
+        config={"kubernetes-version": "1.30"},
+    ),
+)
+def check(ctx):
+    api = api_row(ctx)
+    if api is None:
+        return
+    version, note = judged_version(ctx.settings)
+    if version is None or not (api.deprecated <= version < api.removed):
+        return
+    res = ctx.resource
+    use = f"; use {api.replacement}" if api.replacement else ""
+    shown = ctx.settings.kubernetes_version_text if not note else fmt(version)
+    ctx.report(
+        where(ctx),
+        f"{res.api_version} {res.kind} is deprecated in Kubernetes {shown} and removed in {fmt(api.removed)}{use}{note}",
+        fix=fix(ctx, api),
+    )

@@ -1,0 +1,131 @@
+from linter.annotations import INJECT
+from linter.context import key_of
+from linter.rule import Example, Severity, rule
+from linter.values import resolve_vars
+from linter.versions import fmt, linkerd_target
+
+from . import _native as n
+from ._common import mapping
+
+
+def _key_for(line) -> str | None:
+    """The native-sidecar key a Linkerd release line reads best."""
+    if line >= (2, 20):
+        return n.GA
+    if line >= (2, 19):
+        return n.BETA
+    if line >= (2, 15):
+        return n.ALPHA
+    return None
+
+
+@rule(
+    id="LNK506",
+    name="native-sidecar-setting",
+    severity=Severity.WARNING,
+    kinds=("PodTemplate", "Namespace"),
+    summary="A native-sidecar annotation the target Linkerd does not read (or has deprecated), or native sidecars on Kubernetes older than 1.29.",
+    why=(
+        "The switch that runs the proxy as a native sidecar (an init container with `restartPolicy: Always`) moved "
+        "twice: `config.alpha.linkerd.io/proxy-enable-native-sidecar` (2.15-2.18), `config.beta.linkerd.io/…` (2.19), "
+        "`config.linkerd.io/…` (2.20, where it is also on by default). A key the target release does not read leaves "
+        "the proxy a regular container (Jobs never finish, startup races remain); the alpha key is deprecated from 2.19 "
+        "and the beta key from 2.20, when a Namespace's beta key is no longer inherited. Native sidecars need "
+        "Kubernetes 1.29 (the SidecarContainers feature on by default); Linkerd does not check the cluster version."
+    ),
+    how_to_fix="Use the key of your Linkerd release (the message names it); on Kubernetes older than 1.29 leave native sidecars off.",
+    references=(
+        "linkerd/linkerd2 pkg/k8s/labels.go and pkg/inject/inject.go (ProxyEnableNativeSidecarAnnotation*, precedence) at version-2.15 … version-2.20",
+        "linkerd/linkerd2 charts/partials/templates/_proxy.tpl (restartPolicy: Always); commit 009a25fa3 (requires Kubernetes v1.29 or later)",
+        "https://linkerd.io/2-edge/tasks/graceful-shutdown/",
+        "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/",
+    ),
+    bad=Example(
+        "apiVersion: batch/v1\n"
+        "kind: Job\n"
+        "metadata:\n"
+        "  name: migrate\n"
+        "spec:\n"
+        "  template:\n"
+        "    metadata:\n"
+        "      annotations:\n"
+        "        linkerd.io/inject: enabled\n"
+        "        config.linkerd.io/proxy-enable-native-sidecar: 'true'  # <- LNK506\n"
+        "    spec:\n"
+        "      restartPolicy: Never\n"
+        "      containers:\n"
+        "        - name: migrate\n"
+        "          image: migrate:1.0\n",
+        config={"linkerd-version": "2.18"},
+    ),
+    good=Example(
+        "apiVersion: batch/v1\n"
+        "kind: Job\n"
+        "metadata:\n"
+        "  name: migrate\n"
+        "spec:\n"
+        "  template:\n"
+        "    metadata:\n"
+        "      annotations:\n"
+        "        linkerd.io/inject: enabled\n"
+        "        config.alpha.linkerd.io/proxy-enable-native-sidecar: 'true'\n"
+        "    spec:\n"
+        "      restartPolicy: Never\n"
+        "      containers:\n"
+        "        - name: migrate\n"
+        "          image: migrate:1.0\n",
+        config={"linkerd-version": "2.18", "kubernetes-version": "1.30"},
+    ),
+)
+def check(ctx):
+    res = ctx.resource
+    is_ns = res.kind == "Namespace"
+    meta = res.metadata if is_ns else (ctx.pod.metadata if ctx.pod is not None else None)
+    ann = mapping(meta, "annotations") if meta is not None else None
+    if ann is None or not any(k in ann for k in n.KEYS):
+        return
+    lv = linkerd_target(ctx.settings)
+    lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    best = _key_for(lv.upto)
+    deciding = None
+    for key in n.KEYS:
+        if key not in ann:
+            continue
+        since = {n.GA: (2, 20), n.BETA: (2, 19), n.ALPHA: (2, 15)}[key]
+        if since > lv.upto:
+            use = f"; use {best}" if best else "; native sidecars arrived in Linkerd 2.15"
+            ctx.report(key_of(ann, key), f"{key} is read from Linkerd {fmt(since)} on; {lk} ignores it{use}")
+            continue
+        dep = n.DEPRECATED_FROM.get(key)
+        if dep is not None and lv.line >= dep:
+            if is_ns and key == n.BETA and lv.line >= (2, 20):
+                msg = f"{key} on a Namespace is no longer inherited by pods from Linkerd 2.20; use {n.GA}"
+            else:
+                msg = f"{key} is deprecated from Linkerd {fmt(dep)} (still honoured); use {best}"
+            ctx.report(key_of(ann, key), msg)
+            if is_ns and key == n.BETA and lv.line >= (2, 20):
+                continue
+        if deciding is None:
+            deciding = key
+    if deciding is not None:
+        _kubernetes(ctx, ann, deciding, is_ns)
+
+
+def _kubernetes(ctx, ann, key, is_ns):
+    k8s = ctx.settings.kubernetes_version
+    if k8s is None or k8s >= n.KUBERNETES_MIN:
+        return
+    raw = ann.get(key)
+    if n.parse_bool(resolve_vars(raw) if isinstance(raw, str) else None) is not True:
+        return
+    if is_ns:
+        if resolve_vars(ann.get(INJECT)) not in ("enabled", "ingress"):
+            return
+    elif ctx.mesh is None or not ctx.mesh.meshed:
+        return
+    ctx.report(
+        key_of(ann, key),
+        f"native sidecars need Kubernetes {fmt(n.KUBERNETES_MIN)} or newer; the target is Kubernetes "
+        f"{ctx.settings.kubernetes_version_text}, whose API server drops restartPolicy: Always from the proxy's init "
+        "container: the proxy then runs as an ordinary init container that never exits, and the pod never starts",
+    )
