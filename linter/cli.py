@@ -45,6 +45,7 @@ def _repo_root(start: str) -> str:
 # `check` does not pay for them at start-up: name -> "module:attribute".
 LAZY_COMMANDS: dict = {
     "server": "linter.lsp.command:server",
+    "context": "linter.context_command:context",
 }
 
 
