@@ -147,13 +147,16 @@ def rule_allows_port(rule, number: int, names=()) -> bool | None:
 
 
 def namespace_labels(name: str, inventory):
-    """(labels, complete) of a Namespace: all of them when it is in the input, else only its name label."""
+    """(labels, complete) of a Namespace: its name label, plus its labels when it is in the input.
+
+    Never complete: other tools (the Linkerd CLI, Flux's server-side apply merge, admission
+    controllers) may add labels the manifest does not show, so an absent label is unknown.
+    """
     ns = inventory.namespaces.get(name)
     labels = {"kubernetes.io/metadata.name": name}
-    if ns is None:
-        return labels, False
-    labels.update(ns.labels)
-    return labels, True
+    if ns is not None:
+        labels.update(ns.labels)
+    return labels, False
 
 
 def peer_matches(peer, policy_ns: str, target_ns: str, target_pod: dict, inventory, pod_complete=False):
@@ -241,11 +244,30 @@ def report_anchor(policy, direction: str):
     return Where(policy.res.anchor, ("kind",))
 
 
+# Other policy engines that can allow what a NetworkPolicy denies: with them in play the
+# Kubernetes policies alone do not decide.  AdminNetworkPolicy `Allow` rules win over
+# NetworkPolicies; Calico and Cilium policies are evaluated alongside them.
+CLUSTER_WIDE_ENGINES = ("CiliumClusterwideNetworkPolicy", "GlobalNetworkPolicy", "AdminNetworkPolicy")
+NAMESPACED_ENGINES = ("CiliumNetworkPolicy",)
+KINDS = ("NetworkPolicy", "PodTemplate") + CLUSTER_WIDE_ENGINES + NAMESPACED_ENGINES
+
+
 def index(inventory):
-    """(policies by namespace, meshed pod templates by namespace as (resource, labels, mesh))."""
+    """(policies by namespace, meshed pod templates by namespace as (resource, labels, mesh)).
+
+    Namespaces where another policy engine may allow traffic (Calico, Cilium, admin
+    network policies) are left out: the NetworkPolicies there do not have the last word.
+    """
     by_ns: dict = {}
+    other: set = set()
+    for res in inventory.resources:
+        if res.kind in CLUSTER_WIDE_ENGINES:
+            return {}, {}
+        if res.kind in NAMESPACED_ENGINES or (res.kind == "NetworkPolicy" and res.api_version not in API_VERSIONS):
+            other.add(res.namespace)
     for p in policies(inventory.resources):
-        by_ns.setdefault(p.namespace, []).append(p)
+        if p.namespace not in other:
+            by_ns.setdefault(p.namespace, []).append(p)
     pods: dict = {}
     if not by_ns:
         return by_ns, pods

@@ -1,6 +1,6 @@
 from linter.rule import Example, Severity, rule
 
-from ._netpol import governing, index, related_pods, report_anchor, rule_allows_peer, rule_allows_port, union_allows, workloads
+from ._netpol import KINDS, governing, index, related_pods, report_anchor, rule_allows_peer, rule_allows_port, union_allows, workloads
 from ._selectors import all_of
 
 _NETPOL_HEADER = (
@@ -65,7 +65,7 @@ def targets(version: tuple, cp_ns: str):
     name="network-policy-blocks-control-plane",
     severity=Severity.WARNING,
     scope="inventory",
-    kinds=("NetworkPolicy", "PodTemplate"),
+    kinds=KINDS,
     summary="A NetworkPolicy restricts the egress of meshed pods and allows none to the Linkerd control plane.",
     why=(
         "Every meshed proxy connects to the control plane when it starts: to the identity controller "

@@ -2,7 +2,7 @@ from linter.context import key_of
 from linter.rule import Example, Severity, rule
 
 from ._lifecycle import admin_port
-from ._netpol import governing, index, port_entries, related_pods, report_anchor, rule_allows_port, union_allows, workloads
+from ._netpol import KINDS, governing, index, port_entries, related_pods, report_anchor, rule_allows_port, union_allows, workloads
 
 INBOUND_PORT = "config.linkerd.io/inbound-port"
 CONTROL_PORT = "config.linkerd.io/control-port"
@@ -49,7 +49,7 @@ _WORKLOAD = (
     name="network-policy-blocks-proxy-inbound",
     severity=Severity.WARNING,
     scope="inventory",
-    kinds=("NetworkPolicy", "PodTemplate"),
+    kinds=KINDS,
     summary="A NetworkPolicy lets traffic reach a meshed pod's application ports but not the proxy's inbound port 4143.",
     why=(
         "Between two meshed pods the client's proxy does not connect to the application port: it connects to the "

@@ -25,8 +25,9 @@ from ._proxy import inject_related, pod_anchor
         "server rejects the pod (error)."
     ),
     how_to_fix=(
-        "Remove the annotation. To give slow clients time to see the endpoint removal, add a `preStop` sleep to "
-        "the application container instead (the native sidecar outlives it)."
+        "Remove the annotation (before Linkerd 2.20 you may instead keep it and switch native sidecars off for "
+        "this pod). To give slow clients time to see the endpoint removal, add a `preStop` sleep to the "
+        "application container instead: the native sidecar outlives it."
     ),
     references=(
         "linkerd/linkerd2 charts/partials/templates/_proxy.tpl (lifecycle.preStop only when not proxy.nativeSidecar; "

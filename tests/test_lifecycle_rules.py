@@ -360,3 +360,15 @@ def test_wait_before_exit_from_namespace_in_another_file(tmp_path):
     f = r.findings[0]
     assert f.severity.name == "ERROR"
     assert sorted(rel.span.line for rel in f.related) == [6, 7, 8]
+
+
+def test_wait_before_exit_from_proxy_defaults_with_native_on_the_pod(tmp_path):
+    ann = {**INJECT, "config.alpha.linkerd.io/proxy-enable-native-sidecar": '"true"'}
+    config = {"linkerd-version": "2.17", "proxy-defaults": {WAIT: "10"}}
+    r = lint(tmp_path, {"w.yaml": web(ann)}, "LNK404", config)
+    assert places(r, "LNK404") == [("w.yaml", 14, 62)]  # the native-sidecar switch that makes it fail
+    assert r.findings[0].severity.name == "ERROR"
+    # both in the control plane's values: not this pod's problem
+    config["proxy-defaults"]["config.alpha.linkerd.io/proxy-enable-native-sidecar"] = "true"
+    r = lint(tmp_path, {"w.yaml": web(INJECT)}, "LNK404", config)
+    assert places(r, "LNK404") == []

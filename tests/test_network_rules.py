@@ -114,8 +114,11 @@ def test_control_plane_namespace_labels_from_the_input(tmp_path):
     body = DENY_EGRESS + "  egress:\n    - to: [{namespaceSelector: {matchLabels: {linkerd.io/is-control-plane: \"true\"}}}]\n"
     cp = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: linkerd\n  labels: {linkerd.io/is-control-plane: \"true\"}\n"
     assert places(lint(tmp_path / "a", three_files(policy(body), {"cp.yaml": cp}), "LNK801"), "LNK801") == []
-    cp_other = cp.replace("linkerd.io/is-control-plane", "example.com/team")
+    cp_other = cp.replace('"true"}', '"false"}')
     assert len(places(lint(tmp_path / "b", three_files(policy(body), {"cp.yaml": cp_other}), "LNK801"), "LNK801")) == 1
+    # a label the manifest does not show may still be on the live Namespace: unknown, quiet
+    cp_unlabelled = cp.replace("linkerd.io/is-control-plane", "example.com/team")
+    assert places(lint(tmp_path / "c", three_files(policy(body), {"cp.yaml": cp_unlabelled}), "LNK801"), "LNK801") == []
 
 
 def test_control_plane_namespace_setting(tmp_path):
@@ -171,6 +174,27 @@ def test_only_meshed_pods_count(tmp_path):
 def test_pod_selector_expressions(tmp_path, expression, fires):
     body = f"  podSelector:\n    matchExpressions: [{expression}]\n  policyTypes: [Egress]\n"
     assert bool(places(lint(tmp_path, three_files(policy(body)), "LNK801"), "LNK801")) is fires
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: allow, namespace: shop}\nspec: {}\n",
+        "apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {name: allow, namespace: shop}\nspec: {}\n",
+        "apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata: {name: allow}\nspec: {}\n",
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: allow}\nspec: {}\n",
+    ],
+)
+def test_other_policy_engines_may_allow_the_traffic(tmp_path, engine):
+    body = "  podSelector: {}\n  policyTypes: [Egress, Ingress]\n  ingress:\n    - ports: [{port: 8080}]\n"
+    files = three_files(policy(body), {"engine.yaml": engine})
+    assert places(lint(tmp_path, files, "LNK801"), "LNK801") == []
+    assert places(lint(tmp_path, files, "LNK802"), "LNK802") == []
+    other_ns = engine.replace("namespace: shop", "namespace: elsewhere")
+    if other_ns != engine:  # a namespaced engine in another namespace changes nothing here
+        files["engine.yaml"] = other_ns
+        assert len(places(lint(tmp_path / "b", files, "LNK801"), "LNK801")) == 1
+        assert len(places(lint(tmp_path / "c", files, "LNK802"), "LNK802")) == 1
 
 
 def test_policy_in_another_namespace_is_irrelevant(tmp_path):
