@@ -123,6 +123,17 @@ def _text(container, key):
     return resolve_vars(value) if isinstance(value, str) else None
 
 
+def _inner_span(key: Span | None, block: Span | None, text: str, offset: int) -> Span | None:
+    """Where a position inside a block scalar (`values: |`) stands in the file: its content
+    starts on the line after the indicator (column assumes the usual two-space indent)."""
+    if key is None or block is None or block.line == block.end_line:
+        return None
+    before = text[:offset]
+    line = block.line + 1 + before.count("\n")
+    col = key.col + 2 + len(before) - (before.rfind("\n") + 1)
+    return Span(line, col, line, col)
+
+
 def _span(container, key) -> Span:
     return container.value_span(key) or container.span or Span(1, 1, 1, 1)
 
@@ -130,7 +141,7 @@ def _span(container, key) -> Span:
 # -- recording ------------------------------------------------------------------------------
 
 
-def _add_linkerd(inv, res_or_path, container, key, text, via, role, lv=None):
+def _add_linkerd(inv, res_or_path, container, key, text, via, role, lv=None, span=None):
     try:
         lv = lv or parse_linkerd_version(text)
     except VersionError:
@@ -138,7 +149,7 @@ def _add_linkerd(inv, res_or_path, container, key, text, via, role, lv=None):
     path = res_or_path.file if hasattr(res_or_path, "file") else res_or_path
     ident = res_or_path.identity if hasattr(res_or_path, "identity") else ""
     d = _state(inv)
-    d.linkerd.append(Detection("linkerd", text, lv, path, _span(container, key), via, role, resource=ident))
+    d.linkerd.append(Detection("linkerd", text, lv, path, span or _span(container, key), via, role, resource=ident))
     _apply(inv, d)
 
 
@@ -326,7 +337,8 @@ def _releases(inv, res) -> None:
         values = data.get("values") if isinstance(data, YMap) else None
         m = _LINKERD_VERSION_VALUE.search(values) if isinstance(values, str) else None
         if m:
-            _add_linkerd(inv, res, data, "values", m.group("v"), "linkerd-config ConfigMap (linkerdVersion)", "control-plane")
+            span = _inner_span(data.key_span("values"), data.value_span("values"), values, m.start("v"))
+            _add_linkerd(inv, res, data, "values", m.group("v"), "linkerd-config ConfigMap (linkerdVersion)", "control-plane", span=span)
 
 
 def _clusters(inv, res) -> None:
