@@ -19,7 +19,7 @@ import click
 _REASONS = {
     "annotation_at_workload": "the pod template asks for injection",
     "annotation_at_namespace": "its Namespace asks for injection",
-    "injection_disable_annotation_present": "the pod template says linkerd.io/inject: disabled",
+    "injection_disable_annotation_present": "the pod template opts out",
     "injection_enable_annotation_absent": "neither the pod template nor its Namespace asks for injection",
     "invalid_inject_annotation_at_ns": "the Namespace's linkerd.io/inject value is invalid: the injector skips every pod in it",
     "invalid_inject_annotation_at_workload": "the pod template's linkerd.io/inject value is invalid: the injector skips it",
@@ -36,6 +36,9 @@ _REASONS = {
 def _loc(path, span) -> str | None:
     if path is None:
         return None
+    if os.path.isabs(path):
+        rel = os.path.relpath(path)
+        path = path if rel.startswith("..") else rel.replace(os.sep, "/")
     return f"{path}:{span.line}:{span.col}" if span is not None else path
 
 
@@ -224,7 +227,7 @@ def render_text(data: dict) -> str:
             width = max(len(c["key"]) for c in p["proxy_config"])
             for c in p["proxy_config"]:
                 at = f" {c['at']}" if c["at"] else ""
-                out.append(f"      {c['key']:<{width}} = {c['value']!s:<12} from {c['from']}{at}")
+                out.append(f"      {c['key']:<{width}} = {c['value']}  ({c['from']}{at})")
     return "\n".join(out) + "\n"
 
 

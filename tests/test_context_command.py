@@ -102,7 +102,7 @@ def test_context_text(run_cli, tmp_path):
     assert "  Kubernetes  1.31  from the command line\n" in text
     assert "  Deployment shop/web  apps/web.yaml:2:1\n" in text
     assert "    meshed: yes - its Namespace asks for injection (linkerd.io/inject: enabled, namespace at apps/ns.yaml:6:24)\n" in text
-    assert "from pod apps/web.yaml:10:47" in text
+    assert "config.linkerd.io/proxy-memory-limit    = 256Mi  (pod apps/web.yaml:10:47)\n" in text
 
 
 def test_context_default_targets(run_cli, tmp_path):
