@@ -57,7 +57,7 @@ def build(result, registry_rules=None) -> dict:
     from linter.annotations import CATALOGUE
     from linter.located import YMap
     from linter.model import resources_of
-    from linter.rules._detect import detected
+    from linter.rules._detect import OLDEST_KNOWN, detected
     from linter.rules._linkerd_crds import CRDS, GATEWAY_ROUTES, first_serving
     from linter.versions import fmt, linkerd_target
 
@@ -85,6 +85,8 @@ def build(result, registry_rules=None) -> dict:
         out = {"version": d.text, "at": f"{d.path}:{d.span.line}:{d.span.col}", "via": d.via, "role": d.role}
         if d.what == "linkerd":
             out["line"] = fmt(d.version.line)
+            if d.version.line < OLDEST_KNOWN:
+                out["note"] = f"older than {fmt(OLDEST_KNOWN)}, the oldest release linkerd-lint has data for: not used as the target"
         elif d.role == "range":
             out["admits"] = f"{fmt(d.admitted[0])}-{fmt(d.admitted[-1])}" if d.admitted else "nothing"
         return out
@@ -193,7 +195,8 @@ def render_text(data: dict) -> str:
         out.append("  none")
     for d in det["linkerd"]:
         role = f", {d['role']}" if d["role"] else ""
-        out.append(f"  Linkerd {d['version']:<20} {d['at']}  ({d['via']}{role})")
+        note = f"; {d['note']}" if d.get("note") else ""
+        out.append(f"  Linkerd {d['version']:<20} {d['at']}  ({d['via']}{role}{note})")
     for d in det["kubernetes"]:
         admits = f", admits {d['admits']}" if "admits" in d else ""
         out.append(f"  Kubernetes {d['version']:<17} {d['at']}  ({d['via']}{admits})")

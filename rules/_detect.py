@@ -41,6 +41,9 @@ from linter.versions import (
 from ._k8s_matrix import refuses_below
 
 FACTS_KEY = "versions"
+# The oldest release line the version data covers: an older detected version is listed by
+# `context` but never becomes the target (rules would judge it with data they do not have).
+OLDEST_KNOWN = (2, 10)
 
 TRIGGER = (
     r"(?:linkerd|buoyantio)/[a-z-]+:|linkerd\.io/created-by|linkerd\.io/proxy-version|linkerdVersion|"
@@ -174,8 +177,9 @@ def _apply(inv, d: Detected) -> None:
     """Recompute the effective targets from the settings as configured and what was found."""
     base = d.base
     changes = {}
-    if base.linkerd_version_source == "default" and d.linkerd:
-        strong = [x for x in d.linkerd if x.role == "control-plane"] or d.linkerd
+    usable = [x for x in d.linkerd if x.version.line >= OLDEST_KNOWN]
+    if base.linkerd_version_source == "default" and usable:
+        strong = [x for x in usable if x.role == "control-plane"] or usable
         best = max(strong, key=lambda x: (x.version.line, x.version.upto))
         d.linkerd_choice = best
         text = best.version.text if _parses(best.version.text) else fmt(best.version.line)

@@ -219,3 +219,11 @@ def test_cli_flag_beats_detection(run_cli, tmp_path):
     data = json.loads(out.stdout)
     assert data["targets"]["linkerd"] == {"version": "2.18", "as_written": "2.18", "kind": "command line", "at": None}
     assert len(data["detected"]["linkerd"]) == 2  # still listed
+
+
+def test_versions_older_than_the_data_never_become_the_target(tmp_path):
+    r = run(tmp_path, {"id.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: linkerd-identity\n  annotations:\n"
+                                  "    linkerd.io/created-by: linkerd/cli stable-2.8.1\n"})
+    assert found(r, "linkerd") == [("stable-2.8.1", "id.yaml", 6, 28, "control-plane")]
+    s = r.inventory.settings
+    assert (s.linkerd_version, s.linkerd_version_source) == ((2, 18), "default")
