@@ -19,7 +19,7 @@ enough, the answer is None and the rules stay quiet.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from linter.located import YMap, YSeq
 from linter.values import resolve_vars
@@ -33,6 +33,8 @@ API_VERSIONS = ("networking.k8s.io/v1", "extensions/v1beta1")
 class Policy:
     res: object
     spec: YMap
+    _types: tuple | None = None
+    _selected: dict = field(default_factory=dict)  # id(labels) -> verdict, for the run's pod templates
 
     @property
     def namespace(self):
@@ -40,6 +42,11 @@ class Policy:
 
     def types(self):
         """(ingress, egress) restricted: True/False, None when policyTypes cannot be read."""
+        if self._types is None:
+            self._types = self._read_types()
+        return self._types
+
+    def _read_types(self):
         pt = self.spec.get("policyTypes")
         if pt is None or (isinstance(pt, list) and not pt):
             return True, bool(self.rules("egress"))
@@ -59,8 +66,13 @@ class Policy:
         return ingress if direction == "ingress" else egress
 
     def selects(self, labels: dict):
-        sel = self.spec.get("podSelector", {})
-        return matches(sel if sel is not None else {}, labels)
+        key = id(labels)
+        hit = self._selected.get(key)
+        if hit is None or hit[0] is not labels:
+            sel = self.spec.get("podSelector", {})
+            hit = (labels, matches(sel if sel is not None else {}, labels))
+            self._selected[key] = hit
+        return hit[1]
 
 
 def policies(resources) -> list:

@@ -57,14 +57,10 @@ def matches(selector, labels: dict, *, complete: bool = True, unknown=CONTROLLER
         return None
     if not isinstance(selector, dict):
         return None
-    values = {}
-    for k, v in labels.items():
-        values[k] = _text(v)
-
     def lookup(key):
         """(present, value): present is True/False/None."""
-        if key in values:
-            return True, values[key]
+        if key in labels:
+            return True, _text(labels[key])
         if key in unknown or not complete:
             return None, None
         return False, None

@@ -114,6 +114,7 @@ def check(ctx):
     cp_ns = ctx.settings.control_plane_namespace
     cp = targets(ctx.settings.linkerd_version, cp_ns)
     for ns, policies in by_ns.items():
+        verdicts: dict = {}  # id(pod template's resource) -> {(port, role)} it cannot reach
         for policy in policies:
             if policy.restricts("egress") is not True:
                 continue
@@ -121,23 +122,11 @@ def check(ctx):
             for res, labels, _mesh in pods.get(ns, ()):
                 if policy.selects(labels) is not True:
                     continue
-                gov = governing(policies, labels, "egress")
-                for port, names, role, cp_labels in cp:
-
-                    def test(rule, port=port, names=names, cp_labels=cp_labels):
-                        return all_of(
-                            [
-                                rule_allows_port(rule, port, names),
-                                rule_allows_peer(
-                                    rule, "egress", policy_ns=ns, target_ns=cp_ns, target_pod=cp_labels, inventory=inv
-                                ),
-                            ]
-                        )
-
-                    if union_allows(gov, "egress", test) is False:
-                        missing.add((port, role))
-                        if not blocked or blocked[-1] is not res:
-                            blocked.append(res)
+                if id(res) not in verdicts:
+                    verdicts[id(res)] = _unreachable(policies, labels, cp, ns, cp_ns, inv)
+                if verdicts[id(res)]:
+                    blocked.append(res)
+                    missing |= verdicts[id(res)]
             if not blocked:
                 continue
             ports = ", ".join(f"{p} ({role})" for p, role in sorted(missing))
@@ -146,6 +135,22 @@ def check(ctx):
                 report_anchor(policy, "egress"),
                 f"NetworkPolicy {policy.res.name} restricts the egress of meshed pods ({workloads(blocked)}) and "
                 f"no policy selecting them allows egress to the Linkerd control plane in namespace {cp_ns} on "
-                f"port {ports}: the proxy gets no identity or discovery and never becomes ready",
+                f"{'port' if len(missing) == 1 else 'ports'} {ports}: the proxy gets no identity or discovery and "
+                "never becomes ready",
                 related=related_pods(blocked, "meshed pod selected by this policy"),
             )
+
+
+def _unreachable(policies, labels, cp, ns, cp_ns, inv) -> set:
+    """The control-plane (port, role)s that no egress rule governing the pod lets it reach."""
+    gov = governing(policies, labels, "egress")
+    out = set()
+    for port, names, role, cp_labels in cp:
+
+        def test(rule, port=port, names=names, cp_labels=cp_labels):
+            peer = rule_allows_peer(rule, "egress", policy_ns=ns, target_ns=cp_ns, target_pod=cp_labels, inventory=inv)
+            return all_of([rule_allows_port(rule, port, names), peer])
+
+        if union_allows(gov, "egress", test) is False:
+            out.add((port, role))
+    return out

@@ -81,6 +81,7 @@ _WORKLOAD = (
 def check(ctx):
     by_ns, pods = index(ctx.inventory)
     for ns, policies in by_ns.items():
+        facts: dict = {}  # id(resource) -> what blocks the pod's proxy, or None
         for policy in policies:
             if policy.restricts("ingress") is not True:
                 continue
@@ -88,7 +89,11 @@ def check(ctx):
             for res, labels, mesh in pods.get(ns, ()):
                 if policy.selects(labels) is not True:
                     continue
-                verdict = _judge(policy, policies, labels, mesh, res)
+                if id(res) not in facts:
+                    facts[id(res)] = _blocked_pod(policies, labels, mesh, res)
+                if facts[id(res)] is None:
+                    continue
+                verdict = _app_ports(policy, facts[id(res)])
                 if verdict is None:
                     continue
                 ports, first, admin_missing = verdict
@@ -138,24 +143,33 @@ def _port_set(text) -> set | None:
     return out
 
 
-def _judge(policy, policies, labels, mesh, res):
-    """(app ports the policy allows, where, admin port blocked) when the pod's inbound port is blocked; else None."""
+def _blocked_pod(policies, labels, mesh, res):
+    """When no policy lets meshed clients reach the pod's proxy: (proxy's own ports, skipped ports,
+    port names, admin port blocked); None when the inbound port is (or may be) allowed."""
     inbound = _int(mesh, INBOUND_PORT, 4143)
     admin = admin_port(mesh)
     control = _int(mesh, CONTROL_PORT, 4190)
     skip_value = mesh.get(SKIP_INBOUND)
-    skip = _port_set(skip_value.text) if skip_value is not None and skip_value.text is not None else set()
     if skip_value is None:
         skip = {4567, 4568}  # the Helm default proxyInit.ignoreInboundPorts (2.11+)
+    else:
+        skip = _port_set(skip_value.text) if skip_value.text is not None else None
     if None in (inbound, admin, control) or skip is None:
         return None
     gov = governing(policies, labels, "ingress")
     if union_allows(gov, "ingress", lambda r: rule_allows_port(r, inbound, ("linkerd-proxy",))) is not False:
         return None
-    names = _container_port_names(res.pod_template)
-    proxy_own = {inbound, admin, control}
+    admin_missing = union_allows(gov, "ingress", lambda r: rule_allows_port(r, admin, ("linkerd-admin",))) is False
+    return {inbound, admin, control}, skip, _container_port_names(res.pod_template), admin_missing
+
+
+def _app_ports(policy, facts):
+    """(application ports this policy opens, where, admin port blocked); None when it opens none."""
+    proxy_own, skip, names, admin_missing = facts
     ports, where = set(), None
     for rule in policy.rules("ingress"):
+        if _external_only(rule):
+            continue  # clients outside the cluster are not meshed: they use the application port
         entries = port_entries(rule) or ()
         for low, high, name, _entry in entries:
             if name is not None:
@@ -170,8 +184,12 @@ def _judge(policy, policies, labels, mesh, res):
                     where = key_of(rule, "ports")
     if not ports:
         return None  # only proxy or skipped ports: nothing meshed is expected here
-    admin_missing = union_allows(gov, "ingress", lambda r: rule_allows_port(r, admin, ("linkerd-admin",))) is False
     return ports, where, admin_missing
+
+
+def _external_only(rule) -> bool:
+    peers = rule.get("from")
+    return isinstance(peers, list) and bool(peers) and all(isinstance(p, dict) and set(p) == {"ipBlock"} for p in peers)
 
 
 def _container_port_names(pod) -> dict:

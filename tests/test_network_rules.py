@@ -98,7 +98,7 @@ def test_policies_are_additive(tmp_path):
 def test_partial_allowance_names_the_missing_ports(tmp_path):
     body = DENY_EGRESS + "  egress:\n    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: linkerd}}}]\n      ports: [{port: 8080}]\n"
     r = lint(tmp_path, three_files(policy(body)), "LNK801")
-    assert "port 8086 (destination), 8090 (policy)" in r.findings[0].message
+    assert "ports 8086 (destination), 8090 (policy)" in r.findings[0].message
 
 
 def test_pod_selector_towards_identity_only(tmp_path):
@@ -107,7 +107,7 @@ def test_pod_selector_towards_identity_only(tmp_path):
         "          podSelector: {matchLabels: {linkerd.io/control-plane-component: identity}}\n"
     )
     r = lint(tmp_path, three_files(policy(DENY_EGRESS + "  egress:\n" + peer)), "LNK801")
-    assert "port 8086 (destination), 8090 (policy)" in r.findings[0].message
+    assert "ports 8086 (destination), 8090 (policy)" in r.findings[0].message
 
 
 def test_control_plane_namespace_labels_from_the_input(tmp_path):
@@ -250,6 +250,14 @@ def test_ingress_policies_that_let_meshed_clients_in(tmp_path, ports):
     assert places(lint(tmp_path, three_files(policy(INGRESS + ports)), "LNK802"), "LNK802") == []
 
 
+def test_rules_for_clients_outside_the_cluster_do_not_count(tmp_path):
+    body = "  podSelector: {matchLabels: {app: web}}\n  ingress:\n    - from: [{ipBlock: {cidr: 203.0.113.0/24}}]\n      ports: [{port: 8080}]\n"
+    assert places(lint(tmp_path, three_files(policy(body)), "LNK802"), "LNK802") == []
+    body += "    - from: [{namespaceSelector: {}}]\n      ports: [{port: 9090}]\n"
+    r = lint(tmp_path / "b", three_files(policy(body)), "LNK802")
+    assert places(r, "LNK802") == [("policies/np.yaml", 12, 7)] and "on 9090 but" in r.findings[0].message
+
+
 def test_deny_all_ingress_is_not_this_rule(tmp_path):
     body = "  podSelector: {}\n  policyTypes: [Ingress]\n"
     assert places(lint(tmp_path, three_files(policy(body)), "LNK802"), "LNK802") == []
@@ -269,6 +277,10 @@ def test_overridden_inbound_and_skip_ports(tmp_path):
     app = APP.replace("      labels: {app: web}\n", "      labels: {app: web}\n      annotations: {config.linkerd.io/skip-inbound-ports: \"8080\"}\n")
     files = three_files(policy(INGRESS + "      ports: [{port: 8080}]\n"), {"apps/web.yaml": app})
     assert places(lint(tmp_path / "b", files, "LNK802"), "LNK802") == []
+    files["apps/web.yaml"] = app.replace('"8080"', '"${SKIP}"')  # unknown until deployed
+    assert places(lint(tmp_path / "c", files, "LNK802"), "LNK802") == []
+    files["apps/web.yaml"] = app.replace('"8080"', '"${SKIP:=9000}"')
+    assert len(places(lint(tmp_path / "d", files, "LNK802"), "LNK802")) == 1
 
 
 def test_unmeshed_pods_are_not_judged(tmp_path):
