@@ -242,8 +242,8 @@ def _apply_verified(path, src, chosen, rejected, refused):
     that fail on their own, drop them, and try the rest once more."""
     if not chosen:
         return src.text, []
-    before_comments = None
     try:
+        _round_trip(src.text)  # a file the verifier cannot read is not edited at all
         before_comments = comments_of(src.text)
     except Exception as e:  # noqa: BLE001
         for f in chosen:

@@ -107,11 +107,59 @@ def _entry_lines(source, container: YMap, key):
 
 
 def delete_entry(source, container: YMap, key) -> Edit | None:
-    """Delete ``key: value`` (all its lines) from a block mapping whose keys start their lines."""
+    """Delete ``key: value`` (all its lines) from a block mapping whose keys start their lines.
+
+    Comments on those lines stay, each on a line of its own at the key's indentation: a fix
+    never drops what a person wrote to explain the manifest.
+    """
     lines = _entry_lines(source, container, key)
     if lines is None:
         return None
-    return Edit(Span(lines[0], 1, lines[1] + 1, 1), "")
+    indent = " " * (container.key_span(key).col - 1)
+    nl = _newline(source)
+    kept = "".join(f"{indent}{c}{nl}" for c in comments_within(source, container, key, *lines))
+    return Edit(Span(lines[0], 1, lines[1] + 1, 1), kept)
+
+
+def _leaf_spans(value, span, out: list, seen: set) -> None:
+    """Spans of every scalar (keys included) under a node: where a ``#`` is text, not a comment."""
+    stack = [(value, span)]
+    while stack:
+        value, span = stack.pop()
+        if isinstance(value, (YMap, YSeq)):
+            if id(value) in seen:  # an alias: its text is the anchor's, elsewhere
+                continue
+            seen.add(id(value))
+            if isinstance(value, YMap):
+                for k, (ks, vs) in value.spans.items():
+                    out.append(ks)
+                    stack.append((value.get(k), vs))
+            else:
+                stack.extend(zip(value, value.spans))
+        elif span is not None:
+            out.append(span)
+
+
+def comments_within(source, container: YMap, key, first: int, last: int) -> list:
+    """The comments (``# ...``) on lines first..last of a mapping entry, in order."""
+    leaves = [container.key_span(key)]
+    _leaf_spans(container.get(key), container.value_span(key), leaves, set())
+    out = []
+    for n in range(first, last + 1):
+        text = source.lines[n - 1] if n - 1 < len(source.lines) else ""
+        covered = []
+        for s in leaves:
+            if s is None or not s.line <= n <= s.end_line:
+                continue
+            start = s.col if n == s.line else 1
+            end = s.end_col if n == s.end_line else len(text) + 2
+            covered.append((start, end))
+        for i, ch in enumerate(text):
+            col = i + 1
+            if ch == "#" and (i == 0 or text[i - 1] in " \t") and not any(a <= col < b for a, b in covered):
+                out.append(text[i:].rstrip())
+                break
+    return out
 
 
 def _comment_of(text: str) -> str | None:

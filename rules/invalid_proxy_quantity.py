@@ -84,4 +84,7 @@ def check(ctx):
                 msg += f" (did you mean {hint}?)"
             if rewrite:
                 fix = Fix(f"write {rewrite}", (replace_scalar(ctx.source, where.span, rewrite),))
+            elif hint and "${" not in str(raw) and isinstance(raw, str):
+                # 128MB -> 128Mi: the likely meaning, not the only one (128M), so not a safe fix
+                fix = Fix(f"write {hint}", (replace_scalar(ctx.source, where.span, hint),), safe=False)
             ctx.report(where, msg, fix=fix)

@@ -1,0 +1,268 @@
+"""--fix, --unsafe-fixes and --diff: what changes, what must not, and that a second run changes nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import textwrap
+from collections import Counter
+
+import pytest
+import yaml
+
+from linter.api import lint_paths, load_registry
+from linter.source import parse_text
+
+from .examples import CONFIG_NAME
+
+FIXABLE = [r for r in load_registry().rules.values() if r.fixable]
+_COMMENT = re.compile(r"(?:^|\s)(#.*?)\s*$")
+
+
+def comments(text: str) -> Counter:
+    """Comment texts, found line by line (independent of the fixer's own ruamel-based count)."""
+    return Counter(m.group(1) for line in text.splitlines() if (m := _COMMENT.search(line)))
+
+
+def write_example(example, directory) -> dict:
+    files = {"example.yaml": example.yaml, **dict(example.files)}
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    if example.config:
+        (directory / CONFIG_NAME).write_text(yaml.safe_dump(example.config, sort_keys=False))
+    (directory / ".git").mkdir()  # stop configuration discovery here
+    return files
+
+
+def read_all(directory, names) -> dict:
+    return {name: (directory / name).read_text() for name in names}
+
+
+def test_there_are_fixable_rules():
+    assert {"LNK101", "LNK102", "LNK103", "LNK104", "LNK202"} <= {r.id for r in FIXABLE}
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=[r.id for r in FIXABLE])
+def test_fixing_the_bad_example(rule, run_cli, tmp_path):
+    """The bad example, fixed, passes the rule, keeps every comment, and a second fix changes nothing."""
+    files = write_example(rule.bad, tmp_path)
+    before = read_all(tmp_path, files)
+    fixable = [f for f in lint_paths(["."], cwd=str(tmp_path), select=[rule.id]).findings if f.rule_id == rule.id and f.fix]
+    assert fixable, f"{rule.id} is fixable but its bad example carries no fix"
+
+    proc = run_cli("check", "--fix", "--unsafe-fixes", "--select", rule.id, ".")
+    assert proc.returncode in (0, 1) and "not applied" not in proc.stderr, proc.stderr
+    after = read_all(tmp_path, files)
+    assert after != before
+    assert [f for f in lint_paths(["."], cwd=str(tmp_path), select=[rule.id]).findings if f.rule_id == rule.id] == []
+    for name in files:
+        assert comments(after[name]) == comments(before[name]), name
+        assert len(parse_text(name, after[name]).documents) == len(parse_text(name, before[name]).documents)
+        assert not parse_text(name, after[name]).problems
+
+    again = run_cli("check", "--fix", "--unsafe-fixes", "--select", rule.id, ".")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert read_all(tmp_path, files) == after
+    diff = run_cli("check", "--diff", "--unsafe-fixes", ".")
+    assert diff.returncode == 0 and diff.stdout == "", diff.stdout
+
+
+def write(tmp_path, name, text, newline="\n"):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(textwrap.dedent(text).replace("\n", newline).encode("utf-8"))
+    return path
+
+
+DEPLOYMENT = """\
+    # web frontend
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      annotations:
+        linkerd.io/inject: enabled  # mesh it
+        config.linkerd.io/proxy-memory-limit: '256Mi'
+      # labels below are for the Service
+      labels:
+        app: web
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata:
+          labels:
+            app: web
+          # the pod's annotations go here
+        spec:
+          containers:
+            - {name: web, image: "nginx:1.27"}
+    """
+
+DEPLOYMENT_FIXED = """\
+    # web frontend
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      # labels below are for the Service
+      labels:
+        app: web
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata:
+          labels:
+            app: web
+          annotations:
+            linkerd.io/inject: enabled  # mesh it
+            config.linkerd.io/proxy-memory-limit: '256Mi'
+          # the pod's annotations go here
+        spec:
+          containers:
+            - {name: web, image: "nginx:1.27"}
+    """
+
+
+def test_moves_keep_everything_else_byte_for_byte(run_cli, tmp_path):
+    """Two LNK102 moves into one pod template: the first makes `annotations:`, the second (next pass) joins it.
+    The next key after a nested block is not touched (PyYAML ends a block at the next key's line)."""
+    path = write(tmp_path, "web.yaml", DEPLOYMENT)
+    proc = run_cli("check", "--fix", "--select", "LNK102", "web.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert path.read_text() == textwrap.dedent(DEPLOYMENT_FIXED)
+    assert "All clear: 1 file checked, no findings (2 findings fixed)." in proc.stdout
+
+
+def test_crlf_line_endings_and_bom_are_kept(run_cli, tmp_path):
+    path = write(tmp_path, "web.yaml", DEPLOYMENT, newline="\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    proc = run_cli("check", "--fix", "--select", "LNK102", "web.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:] == textwrap.dedent(DEPLOYMENT_FIXED).replace("\n", "\r\n").encode()
+
+
+NAMESPACE = """\
+    apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: shop
+      labels:
+        linkerd.io/inject: enabled    # moved by LNK103
+      annotations:
+        config.linkerd.io/proxy-uid: 2102
+        note: "keep # me"
+        config.linkerd.io/skip-outbound-ports: null"""
+
+
+def test_overlapping_fixes_and_unsafe_ones(run_cli, tmp_path):
+    """LNK103 moves a label into annotations right where nothing else edits; LNK104 quotes a number
+    (safe) and a null (unsafe: only with --unsafe-fixes).  The file has no final line break."""
+    path = write(tmp_path, "ns.yaml", NAMESPACE)
+    proc = run_cli("check", "--fix", "--select", "LNK103,LNK104", "ns.yaml")
+    assert proc.returncode == 1
+    expected = textwrap.dedent(NAMESPACE).replace("  labels:\n    linkerd.io/inject: enabled    # moved by LNK103\n", "")
+    expected = expected.replace("proxy-uid: 2102", 'proxy-uid: "2102"')
+    expected += "\n    linkerd.io/inject: enabled    # moved by LNK103"
+    assert path.read_text() == expected
+    assert "ns.yaml:8:44: LNK104" in proc.stdout
+    assert "1 fixable with --fix --unsafe-fixes" in proc.stdout
+
+    proc = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK103,LNK104", "ns.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert path.read_text() == expected.replace("skip-outbound-ports: null", 'skip-outbound-ports: ""')
+
+
+def test_move_then_quote_the_same_entry(run_cli, tmp_path):
+    """LNK102 (move) and LNK104 (quote) edit the same line: the move goes first, the quote in the next pass."""
+    write(tmp_path, "job.yaml", """\
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: once
+          annotations:
+            config.linkerd.io/proxy-uid: 2102
+        spec:
+          template:
+            metadata:
+              annotations:
+                linkerd.io/inject: enabled
+            spec:
+              restartPolicy: Never
+              containers: [{name: once, image: busybox}]
+        """)
+    proc = run_cli("check", "--fix", "--select", "LNK102,LNK104", "job.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = (tmp_path / "job.yaml").read_text()
+    assert "    metadata:\n      annotations:\n        linkerd.io/inject: enabled\n        config.linkerd.io/proxy-uid: \"2102\"\n    spec:" in text
+    assert text.count("proxy-uid") == 1
+
+
+def test_permissions_symlinks_and_no_leftovers(run_cli, tmp_path):
+    real = write(tmp_path, "real/ns.yaml", 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: "yes"\n')
+    os.chmod(real, 0o640)
+    link = tmp_path / "ns.yaml"
+    link.symlink_to(real)
+    proc = run_cli("check", "--fix", "--select", "LNK101", "ns.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert link.is_symlink()
+    assert real.read_text().endswith('linkerd.io/inject: "enabled"\n')
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path / "real")) == ["ns.yaml"]
+
+
+def test_diff_prints_and_changes_nothing(run_cli, tmp_path):
+    path = write(tmp_path, "ns.yaml", 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: "yes"\n')
+    before = path.read_bytes()
+    proc = run_cli("check", "--diff", "ns.yaml")
+    assert proc.returncode == 1
+    assert proc.stdout == (
+        "--- a/ns.yaml\n+++ b/ns.yaml\n@@ -3,4 +3,4 @@\n metadata:\n   name: a\n   annotations:\n"
+        '-    linkerd.io/inject: "yes"\n+    linkerd.io/inject: "enabled"\n'
+    )
+    assert "would fix 1 finding in 1 file" in proc.stderr
+    assert path.read_bytes() == before
+
+
+def test_stdin_fix_writes_the_document_to_stdout(run_cli, tmp_path):
+    doc = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: Enabled  # typo\n'
+    proc = run_cli("check", "--fix", "--stdin-filename", "ns.yaml", "-", stdin=doc)
+    assert proc.returncode == 0
+    assert proc.stdout == doc.replace("Enabled", "enabled")
+    assert "no findings (1 finding fixed)" in proc.stderr
+    assert not (tmp_path / "ns.yaml").exists()
+    # nothing to fix: the document comes back as it was
+    proc = run_cli("check", "--fix", "-", stdin=proc.stdout)
+    assert proc.returncode == 0 and proc.stdout == doc.replace("Enabled", "enabled")
+
+
+def test_helm_template_output_fixed_through_stdin(run_cli):
+    rendered = (
+        "---\n# Source: shop/templates/namespace.yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"
+        "  annotations:\n    linkerd.io/inject: \"true\"\n"
+        "---\n# Source: shop/templates/web.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
+    )
+    proc = run_cli("check", "--fix", "-f", "json", "-", stdin=rendered)
+    assert proc.stdout == rendered.replace('"true"', '"enabled"')
+    assert '"fixed": 1' in proc.stderr
+
+
+def test_fix_reports_remaining_findings_and_exit_code(run_cli, tmp_path):
+    write(tmp_path, "ns.yaml", 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: "maybe"\n')
+    proc = run_cli("check", "--fix", "--select", "LNK101", "ns.yaml")
+    assert proc.returncode == 1  # no fix for an unclear value: still an error
+    assert "ns.yaml:6:24: LNK101" in proc.stdout
+
+
+def test_file_with_syntax_error_elsewhere_is_left_alone(run_cli, tmp_path):
+    """A fix is verified with a round-trip reader; a file it cannot read is not edited."""
+    text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: "yes"\n---\nkey: [unclosed\n'
+    path = write(tmp_path, "ns.yaml", text)
+    proc = run_cli("check", "--fix", "--select", "LNK101", "ns.yaml")
+    assert path.read_text() == text
+    assert "fix for LNK101 at ns.yaml:6:24 not applied: the file does not load with a round-trip YAML reader" in proc.stderr
+    assert proc.returncode == 1
