@@ -269,7 +269,20 @@ def index(inventory):
 
     Namespaces where another policy engine may allow traffic (Calico, Cilium, admin
     network policies) are left out: the NetworkPolicies there do not have the last word.
+    Built once per run (the inventory pass sees the final inventory) and shared by the rules.
     """
+    cached = inventory.facts.get(_INDEX)
+    if cached is not None and cached[0] is inventory.resources and cached[1] == len(inventory.resources):
+        return cached[2]
+    result = _build_index(inventory)
+    inventory.facts[_INDEX] = (inventory.resources, len(inventory.resources), result)
+    return result
+
+
+_INDEX = "_netpol.index"
+
+
+def _build_index(inventory):
     by_ns: dict = {}
     other: set = set()
     for res in inventory.resources:
