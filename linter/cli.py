@@ -176,11 +176,22 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
     sys.exit(run.exit_code(exit_zero=exit_zero))
 
 
+def _config_settings(config_file=None):
+    """Settings from the discovered (or given) configuration: its custom rules are rules too."""
+    from linter import config as config_mod
+
+    try:
+        return config_mod.load(config_file, os.getcwd())
+    except config_mod.ConfigError as e:
+        raise UsageFailure(str(e)) from None
+
+
 @cli.command("rules")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules_cmd(fmt):
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
+def rules_cmd(fmt, config_file):
     """List every rule: id, name, default severity, fixable."""
-    registry = _load_registry()
+    registry = _load_registry(_config_settings(config_file))
     if fmt == "json":
         import json
 
@@ -202,9 +213,10 @@ def rules_cmd(fmt):
 
 @cli.command()
 @click.argument("rule_id")
-def explain(rule_id):
+@click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
+def explain(rule_id, config_file):
     """Show the full documentation of a rule (id or name)."""
-    registry = _load_registry()
+    registry = _load_registry(_config_settings(config_file))
     r = registry.get(rule_id)
     if r is None:
         raise UsageFailure(f"unknown rule {rule_id!r} (see `linkerd-lint rules`)")

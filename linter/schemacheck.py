@@ -12,7 +12,8 @@ path through the located YAML (``YMap``/``YSeq``) to find the span to point at:
 * a missing field       -> the key of the object that lacks it (the object's anchor at the root).
 
 Schemas may carry annotations that jsonschema ignores and we read:
-``x-lint-message`` (the sentence for a failing ``oneOf``/``anyOf``/``not``),
+``x-lint-message`` (the sentence for a failing ``oneOf``/``anyOf``/``not``/``contains``/
+``const``/``enum``/``pattern`` at that level),
 ``x-lint-pattern`` (what a ``pattern`` means, e.g. "a DNS label"), ``x-lint-hint``
 (appended to any error at that level) and ``x-unknown-fields`` (unknown fields there
 are rejected, not silently dropped; the value says by whom).
@@ -96,8 +97,21 @@ def plain(value, path: tuple = (), variables: dict | None = None, drop_nulls: bo
         if resolved is not value:
             if variables is not None:
                 variables[path] = resolved
-            return value if resolved is None else resolved
+            return value if resolved is None else _scalar(resolved)
     return value
+
+
+def _scalar(text: str):
+    """Flux substitutes text before the YAML is read: `replicas: ${N:=2}` becomes the number 2."""
+    if text == "":
+        return text
+    import yaml  # noqa: PLC0415 - already loaded by the reader
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return value if isinstance(value, (str, int, float, bool)) else text
 
 
 # -- error -> problem ------------------------------------------------------------------
@@ -195,11 +209,16 @@ def _branch_only(sub: dict, key: str) -> bool:
     return isinstance(sub, dict) and set(sub) <= {key, "x-lint-message"}
 
 
-def problems(validator_obj, instance, variables: dict | None = None, root: str = "the object") -> list:
-    """Readable problems for every schema error of ``instance`` (a ``plain`` copy)."""
+def problems(validator_obj, instance, variables: dict | None = None, root: str = "the object",
+             prefix: tuple = ()) -> list:
+    """Readable problems for every schema error of ``instance`` (a ``plain`` copy).
+
+    ``root`` names the instance itself in messages; ``prefix`` is prepended to the
+    field paths messages show (a pod template's ``spec.template``), not to ``Problem.path``.
+    """
     out: list = []
     for err in validator_obj.iter_errors(instance):
-        out.extend(_problems(err, root))
+        out.extend(_problems(err, root, prefix))
     if variables:
         out = [p for p in out if _keep(p, variables)]
     seen, unique = set(), []
@@ -227,9 +246,9 @@ def _keep(p: Problem, variables: dict) -> bool:
     return True
 
 
-def _problems(err, root: str) -> list:
+def _problems(err, root: str, prefix: tuple = ()) -> list:
     path = tuple(err.absolute_path)
-    where = label(path, root)
+    where = label(prefix + path, root)
     kw = err.validator
     schema = err.schema if isinstance(err.schema, dict) else {}
     inst = err.instance
@@ -249,7 +268,7 @@ def _problems(err, root: str) -> list:
         for k in inst:
             if k in known or any(re.search(p, k) for p in patterns):
                 continue
-            msg = f"unknown field `{format_path(path + (k,))}`"
+            msg = f"unknown field `{format_path(prefix + path + (k,))}`"
             meant = suggest(k, sorted(known))
             if meant:
                 msg += f" (did you mean `{meant}`?)"
@@ -283,16 +302,20 @@ def _problems(err, root: str) -> list:
             if len(fitting) == 1:
                 sub = [e for e in err.context if e.schema_path and e.schema_path[0] == fitting[0]]
                 if sub:
-                    return [p for e in sub for p in _problems(e, root)]
+                    return [p for e in sub for p in _problems(e, root, prefix)]
             return one(_type_message(where, inst, [t for b in typed for t in _types(b["type"])]), keyword="type")
         from jsonschema.exceptions import best_match  # noqa: PLC0415
 
         best = best_match(err.context)
         if best is not None:
-            return _problems(best, root)
+            return _problems(best, root, prefix)
         return one(f"{where} is not valid here")
+    if custom and kw in ("not", "contains", "const", "enum", "pattern", "format", "allOf"):
+        return one(custom)
     if kw == "not":
-        return one(custom or f"{where} is not allowed here")
+        return one(f"{where} is not allowed here")
+    if kw == "contains":
+        return one(f"{where} has no item that matches")
     if kw == "type":
         return one(_type_message(where, inst, _types(err.validator_value)))
     if kw in ("enum", "const"):

@@ -137,7 +137,8 @@ _IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 def server(spec, version, target):
     port = spec.get("port")
     text = _text(port)
-    if isinstance(port, str) and text:
+    # With a GitOps variable the quoting after substitution is unknown: `${PORT:=80}` becomes a number.
+    if isinstance(port, str) and text and "${" not in port:
         where = ("spec", "port")
         if text.isdigit():
             yield where, "value", (
