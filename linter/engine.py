@@ -9,6 +9,10 @@ Phases, so that a rule judging one object already knows the whole input:
    are kept, everything else is dropped once its file is done.
 3. *Inventory pass*: inventory-scope rules run over what was kept.
 
+Long-lived callers (the language server) keep what each unchanged file contributes to
+phases 1 and 3 as ``FileFacts`` (``Engine.read_facts``/``facts_of``) and pass them to
+``run(known=...)``, so linting one edited file never re-reads the others.
+
 The engine knows no rule by name: rules come from the registry.
 """
 
@@ -34,6 +38,18 @@ def _peek(path: str) -> bytes | None:
             return fh.read(source_mod.MAX_FILE_BYTES)
     except OSError:
         return None  # phase 2 reports it
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one file contributes to a run over other files: the objects of the context
+    pass (Namespaces, collector input), replayed into each run's inventory, and the
+    objects kept for inventory-scope rules.  Its findings are not part of it."""
+
+    path: str  # display path
+    context: tuple = ()
+    retained: tuple = ()
+    documents: tuple = ()  # context-pass documents that hold no object (Helm values), for document collectors
 
 
 @dataclass
@@ -73,8 +89,32 @@ class Engine:
             return source_mod.parse_bytes(display, data)
         return source_mod.read_file(real, display)
 
-    def run(self, targets, context=(), stdin=None) -> RunResult:
-        """targets/context: lists of (real path, display path); stdin: (display, bytes) or None."""
+    def read_facts(self, real: str | None, display: str, data: bytes | None = None) -> FileFacts:
+        """The FileFacts of a file on disk (or of ``data``); files that hold nothing run-wide are not parsed."""
+        raw = data if data is not None else _peek(real)
+        if raw is None:
+            return FileFacts(display)
+        hit = bool(self.context_trigger.search(raw))
+        if not hit and not (self.retain_kinds or self.retain_pods):
+            return FileFacts(display)
+        return self.facts_of(self._read(real, display, data), hit)
+
+    def facts_of(self, src, context: bool | None = None) -> FileFacts:
+        """The FileFacts of a parsed file; ``context``: whether it matches the context trigger (None: test it)."""
+        if context is None:
+            context = bool(self.context_trigger.search(src.text.encode("utf-8", "surrogatepass")))
+        resources = self._resources(src) if context or self.retain_kinds or self.retain_pods else []
+        return FileFacts(
+            src.path,
+            tuple(resources) if context else (),
+            tuple(r for r in resources if self._retained(r)),
+            tuple(self._free_documents(src)) if context else (),
+        )
+
+    def run(self, targets, context=(), stdin=None, known=()) -> RunResult:
+        """targets/context: lists of (real path, display path); stdin: (display, bytes) or None;
+        known: FileFacts of further context files, used instead of reading them."""
+        self.internal_errors = []  # per run: a long-lived engine runs many times
         inv = Inventory(
             self.settings,
             frozenset(self.registry.rules),
@@ -87,6 +127,9 @@ class Engine:
         jobs += [(real, disp, None, False) for real, disp in context if disp not in reported]
         inv.reported = reported
         inv.files = [disp for _, disp, _, _ in jobs]
+        read = set(inv.files)
+        known = [k for k in known if k.path not in read]
+        inv.files += [k.path for k in known]
 
         parsed: dict = {}
         # Phase 1: the context pass.  The trigger runs on raw bytes, so files that
@@ -98,12 +141,14 @@ class Engine:
             src = self._read(real, disp, data)
             parsed[disp] = src
             for res in self._resources(src):
-                if res.kind == "Namespace" and res.api_version == "v1":
-                    inv.add_namespace(res)
-                for col in self.registry.collectors:
-                    self._guard(lambda: col.collect(res, inv), f"collector {col.name}", disp)
+                self._contribute(res, inv, disp)
             for doc in self._free_documents(src):
                 self._collect_document(doc, inv, disp)
+        for k in known:
+            for res in k.context:
+                self._contribute(res, inv, k.path)
+            for doc in k.documents:
+                self._collect_document(doc, inv, k.path)
 
         # Phase 2: the object pass.
         sink: list = []
@@ -113,6 +158,8 @@ class Engine:
             self._check_file(src, inv, sink)
             if self.keep_sources:
                 sources[disp] = src
+        for k in known:
+            inv.resources.extend(k.retained)
 
         # Phase 3: the inventory pass.
         for rule in self.inventory_rules:
@@ -121,6 +168,19 @@ class Engine:
 
         findings = self._filter(sink, inv)
         return RunResult(findings, len(reported), sources, self.internal_errors, inv)
+
+    def _contribute(self, res, inv: Inventory, disp: str) -> None:
+        """Phase 1 for one object of a context-pass file."""
+        if res.kind == "Namespace" and res.api_version == "v1":
+            inv.add_namespace(res)
+        for col in self.registry.collectors:
+            self._guard(lambda: col.collect(res, inv), f"collector {col.name}", disp)
+
+    def _retained(self, res) -> bool:
+        """Whether an object is kept for the inventory-scope rules."""
+        return res.kind in self.retain_kinds or "*" in self.retain_kinds or (
+            self.retain_pods and res.pod_template is not None
+        )
 
     def _free_documents(self, src) -> list:
         """Documents that hold no Kubernetes object (Helm values files), when a collector wants them."""
@@ -159,9 +219,7 @@ class Engine:
                     continue
                 ctx = ResourceContext(inv, rule, sink, src, res)
                 self._guard(lambda: rule.check(ctx), rule.id, f"{src.path} ({res.identity})")
-            if res.kind in self.retain_kinds or "*" in self.retain_kinds or (
-                self.retain_pods and res.pod_template is not None
-            ):
+            if self._retained(res):
                 inv.resources.append(res)
         inv.forget_meshes()
 

@@ -31,6 +31,15 @@ class Inventory:
 
         return match_selector(self.rule_names, selector) is not None
 
+    def reports(self, res) -> bool:
+        """Whether findings on ``res`` (a Resource or a display path) are reported in this run.
+
+        Inventory-scope rules should judge only the subjects this is true for: the language
+        server and ``check FILE --context DIR`` report on one file among thousands read for
+        context, and pairwise checks over every object read would cost seconds per edit.
+        """
+        return (res if isinstance(res, str) else res.file) in self.reported
+
     def add_namespace(self, res) -> None:
         self.namespaces.setdefault(res.name, res)
 
