@@ -116,8 +116,8 @@ def check(ctx):
     for ns, policies in by_ns.items():
         verdicts: dict = {}  # id(pod template's resource) -> {(port, role)} it cannot reach
         for policy in policies:
-            if policy.restricts("egress") is not True:
-                continue
+            if policy.restricts("egress") is not True or not ctx.inventory.reports(policy.res):
+                continue  # (a policy read only as context is still counted for the pods it selects)
             blocked, missing = [], set()
             for res, labels, _mesh in pods.get(ns, ()):
                 if policy.selects(labels) is not True:

@@ -83,8 +83,8 @@ def check(ctx):
     for ns, policies in by_ns.items():
         facts: dict = {}  # id(resource) -> what blocks the pod's proxy, or None
         for policy in policies:
-            if policy.restricts("ingress") is not True:
-                continue
+            if policy.restricts("ingress") is not True or not ctx.inventory.reports(policy.res):
+                continue  # (a policy read only as context is still counted for the pods it selects)
             blocked, app_ports, where, admin_blocked = [], set(), None, False
             for res, labels, mesh in pods.get(ns, ()):
                 if policy.selects(labels) is not True:

@@ -202,6 +202,24 @@ def test_policy_in_another_namespace_is_irrelevant(tmp_path):
     assert places(lint(tmp_path, three_files(other), "LNK801"), "LNK801") == []
 
 
+def test_context_files_give_facts_but_no_findings(run_cli, tmp_path):
+    files = three_files(policy(DENY_EGRESS), {"policies/allow.yaml": policy(
+        "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n" + CP_ALL, "allow-linkerd")})
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    # the allowing policy, read as context, still counts for the pods
+    proc = run_cli("check", "--select", "LNK801", "policies/np.yaml", "--context", "apps", "--context", "ns.yaml",
+                   "--context", "policies/allow.yaml")
+    assert proc.returncode == 0, proc.stdout
+    proc = run_cli("check", "--select", "LNK801", "policies/np.yaml", "--context", "apps", "--context", "ns.yaml")
+    assert proc.returncode == 1 and proc.stdout.startswith("policies/np.yaml:8:17: LNK801")
+    # the policy only as context: nothing to report
+    proc = run_cli("check", "--select", "LNK801", "apps", "--context", "policies", "--context", "ns.yaml")
+    assert proc.returncode == 0, proc.stdout
+
+
 def test_cli_reports_cross_file_finding(run_cli, tmp_path):
     for name, text in three_files(policy(DENY_EGRESS)).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
