@@ -44,9 +44,7 @@ class Entry:
 def _rel(path: str, base_dir: str, cwd: str) -> str:
     if path.startswith("<"):  # <stdin>
         return path
-    full = os.path.normpath(os.path.join(cwd, path))
-    rel = os.path.relpath(full, base_dir)
-    return (full if rel.startswith("..") and os.path.isabs(path) else rel).replace(os.sep, "/")
+    return os.path.relpath(os.path.normpath(os.path.join(cwd, path)), base_dir).replace(os.sep, "/")
 
 
 def entry_of(f, base_dir: str, cwd: str) -> Entry:
