@@ -332,12 +332,13 @@ def _problems(err, root: str, prefix: tuple = ()) -> list:
     if kw == "format":
         return one(f"{where} {show(inst)} is not a valid {err.validator_value}")
     if kw in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        low = "Min" in kw or kw == "minimum"
         bound = err.validator_value
-        if isinstance(bound, bool):  # OpenAPI v3.0 / draft 4: a flag beside minimum/maximum
-            bound = schema.get("minimum" if "Min" in kw else "maximum")
-            kw = ("exclusiveMinimum" if "Min" in kw else "exclusiveMaximum") if err.validator_value else kw
-        words = {"minimum": "at least", "exclusiveMinimum": "greater than", "maximum": "at most",
-                 "exclusiveMaximum": "less than"}[kw]
+        # Draft 4 / OpenAPI 3.0 spell exclusivity as a boolean beside minimum/maximum.
+        exclusive = kw.startswith("exclusive") or schema.get("exclusiveMinimum" if low else "exclusiveMaximum") is True
+        if isinstance(bound, bool):
+            bound = schema.get("minimum" if low else "maximum")
+        words = ("greater than" if exclusive else "at least") if low else ("less than" if exclusive else "at most")
         return one(f"{where} is {show(inst)}: it must be {words} {bound}")
     if kw == "minLength":
         n = err.validator_value

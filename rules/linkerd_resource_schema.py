@@ -121,7 +121,7 @@ def check(ctx):
     instance = schemacheck.plain(res.data, (), variables, drop_nulls=True)
     reported = set()
     for p in schemacheck.problems(validator, instance, variables):
-        if p.on != "container":
+        if p.on == "value":
             reported.add(p.path)
         severity = Severity.WARNING if p.unknown_field and not p.rejected else None
         message = p.message
