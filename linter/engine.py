@@ -111,16 +111,18 @@ class Engine:
             tuple(self._free_documents(src)) if context else (),
         )
 
-    def run(self, targets, context=(), stdin=None, known=()) -> RunResult:
+    def run(self, targets, context=(), stdin=None, known=(), contents=None) -> RunResult:
         """targets/context: lists of (real path, display path); stdin: (display, bytes) or None;
-        known: FileFacts of further context files, used instead of reading them."""
+        known: FileFacts of further context files, used instead of reading them; contents:
+        display path -> bytes read instead of a target file on disk (--fix lints its fixed text)."""
         self.internal_errors = []  # per run: a long-lived engine runs many times
         inv = Inventory(
             self.settings,
             frozenset(self.registry.rules),
             {rid: r.name for rid, r in self.registry.rules.items()},
         )
-        jobs = [(real, disp, None, True) for real, disp in targets]
+        contents = contents or {}
+        jobs = [(real, disp, contents.get(disp), True) for real, disp in targets]
         if stdin is not None:
             jobs.append((None, stdin[0], stdin[1], True))
         reported = {disp for _, disp, _, _ in jobs}

@@ -312,29 +312,21 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def runner(engine, targets, context, stdin):
-    """``run(contents)`` for ``fix_run``: the engine over the same inputs, with ``contents``
-    (display path -> bytes) read in place of the files on disk."""
-    read_from_disk = engine._read
+    """``run(contents)`` and ``raw_of(path)`` for ``fix_run``: the engine over the same inputs,
+    with ``contents`` (display path -> bytes) read in place of the files on disk."""
+    real_of = {disp: real for real, disp in targets}
 
     def run(contents):
-        def read(real, display, data):
-            return read_from_disk(real, display, contents.get(display) if data is None and display in contents else data)
-
-        engine._read = read
         std = (stdin[0], contents.get(stdin[0], stdin[1])) if stdin is not None else None
-        try:
-            return engine.run(targets, context, std)
-        finally:
-            engine._read = read_from_disk
+        return engine.run(targets, context, std, contents=contents)
 
     def raw_of(display):
         if stdin is not None and display == stdin[0]:
             return stdin[1]
-        real = next((r for r, d in targets if d == display), None)
         try:
-            with open(real, "rb") as fh:
+            with open(real_of[display], "rb") as fh:
                 return fh.read()
-        except (OSError, TypeError):
+        except (OSError, KeyError):
             return None
 
     return run, raw_of
