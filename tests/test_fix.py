@@ -266,3 +266,107 @@ def test_file_with_syntax_error_elsewhere_is_left_alone(run_cli, tmp_path):
     assert path.read_text() == text
     assert "fix for LNK101 at ns.yaml:6:24 not applied: the file does not load with a round-trip YAML reader" in proc.stderr
     assert proc.returncode == 1
+
+
+# -- the fixer's own machinery, with made-up findings ----------------------------------------
+
+def _finding(path, span, edits, safe=True, rule="LNK999"):
+    from linter.rule import Finding, Fix, Severity
+
+    return Finding(rule, Severity.ERROR, "m", path, span, fix=Fix("fix", tuple(edits), safe=safe))
+
+
+def _fake_run(texts: dict, make_findings):
+    """A stand-in for the engine: parses the current text of each file and asks for findings."""
+    from linter.engine import RunResult
+
+    def run(contents):
+        sources, findings = {}, []
+        for path, text in texts.items():
+            data = contents.get(path)
+            src = parse_text(path, data.decode() if data is not None else text)
+            sources[path] = src
+            findings += make_findings(src)
+        return RunResult(findings, len(texts), sources)
+
+    return run, (lambda path: texts[path].encode())
+
+
+def test_choose_skips_overlaps_and_two_insertions_at_one_point():
+    from linter.fix import choose
+    from linter.located import Span
+    from linter.rule import Edit
+
+    src = parse_text("a.yaml", "a: 1\nb: 2\nc: 3\n")
+    at = Span(2, 1, 2, 1)
+    f1 = _finding("a.yaml", Span(1, 1, 1, 1), [Edit(Span(1, 4, 1, 5), "9")])
+    f2 = _finding("a.yaml", Span(1, 2, 1, 2), [Edit(Span(1, 1, 2, 1), "")])  # overlaps f1
+    f3 = _finding("a.yaml", Span(2, 1, 2, 1), [Edit(at, "x: 0\n")])
+    f4 = _finding("a.yaml", Span(2, 2, 2, 2), [Edit(at, "y: 0\n")])  # same point as f3
+    f5 = _finding("a.yaml", Span(3, 1, 3, 1), [Edit(Span(3, 4, 3, 5), "8")])
+    assert choose([f5, f4, f3, f2, f1], src) == [f1, f3, f5]
+
+
+def test_a_fix_that_drops_a_comment_is_refused_and_the_others_applied():
+    from linter.fix import fix_run
+    from linter.located import Span
+    from linter.rule import Edit
+
+    text = "a: 1  # one\nb: 2\n"
+
+    def findings(src):
+        out = []
+        if "a: 1" in src.text:  # rewrites the whole line: the comment goes
+            out.append(_finding("a.yaml", Span(1, 1, 1, 1), [Edit(Span(1, 1, 2, 1), "a: 10\n")]))
+        if "b: 2\n" in src.text:
+            out.append(_finding("a.yaml", Span(2, 4, 2, 5), [Edit(Span(2, 4, 2, 5), "20")]))
+        return out
+
+    run, raw_of = _fake_run({"a.yaml": text}, findings)
+    outcome = fix_run(run, raw_of)
+    assert outcome.files["a.yaml"].text == "a: 1  # one\nb: 20\n"
+    [(f, why)] = outcome.rejected
+    assert f.span.line == 1 and why == "it would drop the comment '# one'"
+
+
+def test_fixes_that_undo_each_other_stop():
+    from linter.fix import fix_run
+    from linter.located import Span
+    from linter.rule import Edit
+
+    def findings(src):  # 1 -> 2 -> 1 -> ...
+        new = "2" if "a: 1" in src.text else "1"
+        return [_finding("a.yaml", Span(1, 4, 1, 5), [Edit(Span(1, 4, 1, 5), new)])]
+
+    run, raw_of = _fake_run({"a.yaml": "a: 1\n"}, findings)
+    outcome = fix_run(run, raw_of)
+    assert outcome.files["a.yaml"].text == "a: 2\n"
+    assert len(outcome.files["a.yaml"].fixed) == 1
+
+
+def test_unsafe_fixes_only_when_asked():
+    from linter.fix import fix_run
+    from linter.located import Span
+    from linter.rule import Edit
+
+    def findings(src):
+        return [_finding("a.yaml", Span(1, 4, 1, 5), [Edit(Span(1, 4, 1, 5), "2")], safe=False)] if "a: 1" in src.text else []
+
+    run, raw_of = _fake_run({"a.yaml": "a: 1\n"}, findings)
+    assert fix_run(run, raw_of).files == {}
+    assert fix_run(run, raw_of, unsafe=True).files["a.yaml"].text == "a: 2\n"
+
+
+def test_a_fix_that_never_settles_stops_after_max_passes():
+    from linter.fix import MAX_PASSES, fix_run
+    from linter.located import Span
+    from linter.rule import Edit
+
+    def findings(src):  # appends a digit forever
+        end = len(src.text.splitlines()[0]) + 1
+        return [_finding("a.yaml", Span(1, end, 1, end), [Edit(Span(1, end, 1, end), "0")])]
+
+    run, raw_of = _fake_run({"a.yaml": "a: 1\n"}, findings)
+    outcome = fix_run(run, raw_of)
+    assert outcome.unsettled == ["a.yaml"]
+    assert outcome.files["a.yaml"].text == "a: 1" + "0" * MAX_PASSES + "\n"
