@@ -105,4 +105,4 @@ def _value(ctx, ann: YMap, key, lv, lk):
     text = resolve_vars(ann[key]) if isinstance(ann[key], str) else None
     since = VALUES_SINCE.get((key, text)) if text is not None else None
     if since is not None and since > lv.upto:
-        ctx.report(value_of(ann, key), f"{key}: {text} is accepted from Linkerd {fmt(since)} on; {lk} ignores the annotation")
+        ctx.report(value_of(ann, key), f"{key}: {text} is accepted from Linkerd {fmt(since)} on; {lk} does not accept it")

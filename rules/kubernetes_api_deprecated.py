@@ -20,24 +20,38 @@ from ._k8s_api_check import api_row, fix, judged_version, where
         "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",
     ),
     bad=Example(
-        "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3  # <- LNK503 @flowcontrol\n"
-        "kind: FlowSchema\n"
+        "apiVersion: batch/v1beta1  # <- LNK503 @batch\n"
+        "kind: CronJob\n"
         "metadata:\n"
-        "  name: linkerd-control-plane\n"
+        "  name: report\n"
         "spec:\n"
-        "  priorityLevelConfiguration:\n"
-        "    name: workload-high\n",
-        config={"kubernetes-version": "1.30"},
+        "  schedule: '0 * * * *'\n"
+        "  jobTemplate:\n"
+        "    spec:\n"
+        "      template:\n"
+        "        spec:\n"
+        "          restartPolicy: OnFailure\n"
+        "          containers:\n"
+        "            - name: report\n"
+        "              image: busybox:1.36\n",
+        config={"kubernetes-version": "1.24"},
     ),
     good=Example(
-        "apiVersion: flowcontrol.apiserver.k8s.io/v1\n"
-        "kind: FlowSchema\n"
+        "apiVersion: batch/v1\n"
+        "kind: CronJob\n"
         "metadata:\n"
-        "  name: linkerd-control-plane\n"
+        "  name: report\n"
         "spec:\n"
-        "  priorityLevelConfiguration:\n"
-        "    name: workload-high\n",
-        config={"kubernetes-version": "1.30"},
+        "  schedule: '0 * * * *'\n"
+        "  jobTemplate:\n"
+        "    spec:\n"
+        "      template:\n"
+        "        spec:\n"
+        "          restartPolicy: OnFailure\n"
+        "          containers:\n"
+        "            - name: report\n"
+        "              image: busybox:1.36\n",
+        config={"kubernetes-version": "1.24"},
     ),
 )
 def check(ctx):
