@@ -1,0 +1,104 @@
+"""What the editor shows on hover and offers in completion, from the annotation catalogue
+(``linter.annotations.CATALOGUE``) and the rule registry.  Markdown out, no LSP types."""
+
+from __future__ import annotations
+
+from linter.annotations import CATALOGUE, INJECT, inheritable
+
+_GRAMMAR = {
+    "image": "an image name without its tag (e.g. `cr.l5d.io/linkerd/proxy`)",
+    "tag": "an image tag (e.g. `edge-25.4.4`)",
+    "port": "a port number, 1–65535",
+    "ports": "a comma-separated list of ports and port ranges (e.g. `25,443,8000-8100`)",
+    "ports-or-names": "a comma-separated list of ports, port ranges and named ports",
+    "cidrs": "a comma-separated list of CIDRs (e.g. `10.0.0.0/8,192.168.0.0/16`)",
+    "quantity": "a Kubernetes quantity (e.g. `100m`, `256Mi`)",
+    "ratio": "a decimal number strictly between 0 and 1 (e.g. `0.5`)",
+    "int": "an integer",
+    "uint": "a non-negative integer",
+    "loglevel": "a log filter (e.g. `warn,linkerd=info`)",
+    "duration": "a duration (e.g. `100ms`, `5s`)",
+    "bool": '`"true"` or `"false"` (quoted: annotation values are strings)',
+    "env-json": 'a JSON list of environment variables (`[{"name": "A", "value": "1"}]`)',
+    "any": "any string",
+}
+_WHERE = {
+    "pod": "pod annotation (on the pod template, or inherited from the Namespace where noted)",
+    "written": "written by Linkerd itself: not something to set",
+    "label": "label",
+    "service": "Service annotation",
+}
+
+
+def version_text(v: tuple) -> str:
+    return f"{v[0]}.{v[1]}"
+
+
+def enum_values(key: str) -> tuple:
+    meta = CATALOGUE.get(key)
+    if meta is None or not meta.value.startswith("enum:"):
+        return ()
+    return tuple(v for v in meta.value[len("enum:"):].split(",") if v)
+
+
+def value_text(meta) -> str:
+    values = enum_values(meta.key)
+    if values:
+        return "one of " + ", ".join(f"`{v}`" for v in values)
+    return _GRAMMAR.get(meta.value, meta.value)
+
+
+def versions_text(meta) -> str:
+    since = "every release since 2.10 (the oldest checked)" if meta.since <= (2, 10) else f"Linkerd {version_text(meta.since)} and later"
+    if meta.until is None:
+        return since
+    last = (meta.until[0], meta.until[1] - 1)
+    start = "2.10 (the oldest checked)" if meta.since <= (2, 10) else version_text(meta.since)
+    return f"Linkerd {start} to {version_text(last)}; not read from {version_text(meta.until)} on"
+
+
+def inherit_text(meta) -> str:
+    if meta.key == INJECT:
+        return "a Namespace value applies to pods that do not set their own"
+    if meta.inherit is None:
+        return "no"
+    lo, hi = meta.inherit
+    text = f"yes, from {version_text(lo)}" if lo > (2, 10) else "yes"
+    return text + (f" until {version_text((hi[0], hi[1] - 1))}" if hi else "")
+
+
+def annotation_markdown(key: str, target: tuple | None = None) -> str | None:
+    """Hover text for a Linkerd key of the catalogue; None for keys it does not hold."""
+    meta = CATALOGUE.get(key)
+    if meta is None:
+        return None
+    lines = [f"**`{key}`** — Linkerd {_WHERE.get(meta.where, meta.where)}", "", meta.doc or "", ""]
+    if meta.where != "written":
+        lines.append(f"- **Value:** {value_text(meta)}")
+        if meta.default:
+            lines.append(f"- **Default:** {meta.default if ' ' in meta.default else f'`{meta.default}`'}")
+    lines.append(f"- **Read by:** {versions_text(meta)}")
+    if meta.where == "pod":
+        lines.append(f"- **Inherited from the Namespace:** {inherit_text(meta)}")
+    if target is not None and meta.where != "written":
+        ok = meta.read_in(target)
+        lines.append(f"- **Your target, Linkerd {version_text(target)}:** {'reads it' if ok else 'does NOT read it'}")
+    return "\n".join(lines).replace("\n\n\n", "\n\n").strip() + "\n"
+
+
+def rule_markdown(rule) -> str:
+    fix = " · fixable" if rule.fixable else ""
+    return (
+        f"**{rule.id}** `{rule.name}` · {rule.severity}{fix}\n\n{rule.summary}\n\n"
+        f"How to fix: {rule.how_to_fix}\n\n[Documentation]({rule.doc_url})\n"
+    )
+
+
+def annotation_keys(owner: str, target: tuple) -> list:
+    """Catalogue keys worth offering in the annotations of a pod template or a Namespace, for a Linkerd version."""
+    if owner == "namespace":
+        allowed = inheritable(target) | {INJECT}
+        keys = [k for k in CATALOGUE if k in allowed]
+    else:
+        keys = [k for k, meta in CATALOGUE.items() if meta.where == "pod" and meta.read_in(target)]
+    return sorted(keys, key=lambda k: (k != INJECT, k))

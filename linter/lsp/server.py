@@ -1,0 +1,666 @@
+"""The language server over stdio: pygls glue around ``linter.lsp.workspace``.
+
+Linting runs on the event loop (one document takes milliseconds), so requests and
+edits are handled in order and no lock is needed; only the one-off workspace index
+is built in a worker thread.  ``didChange`` is debounced with a leading edge: an
+edit after a quiet spell is linted at once, a burst of keystrokes once more when it
+stops (``debounceMs`` after the last one).  Every handler catches its own errors: a
+bug shows up in the client's log, never as a dead server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from linter import __version__
+from linter.annotations import CATALOGUE
+from linter.files import EXTENSIONS, excluded
+from linter.lsp import actions, knowledge, yamlctx
+from linter.lsp.positions import UTF16, Lines
+from linter.lsp.workspace import Workspace
+from linter.rule import Severity
+from linter.suppress import _COMMENT, IGNORE_PREFIX
+
+log = logging.getLogger("linkerd-lint.server")
+
+SOURCE = "linkerd-lint"
+FIX_ALL = "source.fixAll.linkerd-lint"
+DEFAULT_DEBOUNCE_MS = 150
+LANGUAGES = ("yaml", "json")
+_SEVERITY = {
+    Severity.ERROR: T.DiagnosticSeverity.Error,
+    Severity.WARNING: T.DiagnosticSeverity.Warning,
+    Severity.INFO: T.DiagnosticSeverity.Information,
+}
+_RULE_LIST = re.compile(r"#\s*linkerd-lint:\s*(?:disable|disable-file|disable-next-line)\s*=\s*(?:[A-Za-z0-9_-]+\s*,\s*)*([A-Za-z0-9_-]*)$")
+
+
+@dataclass
+class Doc:
+    uri: str
+    display: str
+    ws: Workspace
+    language: str
+    timer: asyncio.TimerHandle | None = None
+    pending: bool = False  # an edit arrived during the debounce window
+    version: int | None = None  # version of the text last linted
+    text: str = ""
+    findings: list = field(default_factory=list)
+    waiters: list = field(default_factory=list)  # (version, future) of requests waiting for fresh findings
+
+
+class LinkerdLintServer(LanguageServer):
+    def __init__(self):
+        super().__init__("linkerd-lint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        self.options: dict = {}
+        self.folders: list = []  # Workspace objects of the client's workspace folders
+        self.loose: dict = {}  # directory -> Workspace for files outside every folder
+        self.docs: dict = {}  # uri -> Doc
+        self.debounce = DEFAULT_DEBOUNCE_MS / 1000
+        self.elsewhere: dict = {}  # uri -> diagnostics published on files no run reads (config)
+        self.logged: set = set()
+        self.lint_times: list = []  # seconds per lint
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkerd-lint")
+        self.queue: dict = {}  # uris waiting for a lint, in order
+        self.busy = False  # a lint is running in the worker thread
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        enc = self.workspace.position_encoding
+        return str(getattr(enc, "value", enc) or UTF16)
+
+    def say(self, message: str, kind=T.MessageType.Info, show: bool = False) -> None:
+        params = T.LogMessageParams(type=kind, message=message)
+        self.window_log_message(params)
+        if show:
+            self.window_show_message(T.ShowMessageParams(type=kind, message=message))
+
+    def client_supports(self, path: str, default=False):
+        from pygls.lsp._capabilities import get_capability
+
+        try:
+            return get_capability(self.client_capabilities, path, default)
+        except Exception:  # noqa: BLE001 - unknown capability path
+            return default
+
+    def workspace_for(self, path: str | None) -> Workspace:
+        if path is not None:
+            inside = [w for w in self.folders if w.contains(path)]
+            if inside:
+                return max(inside, key=lambda w: len(w.root))
+        folder = os.path.dirname(path) if path else os.getcwd()
+        ws = self.loose.get(folder)
+        if ws is None:
+            ws = Workspace(folder, self.options)
+            ws.install_index({})  # no index outside a workspace folder: open documents only
+            self.loose[folder] = ws
+            if ws.problem:
+                self.say(ws.problem, T.MessageType.Warning, show=True)
+        return ws
+
+    # -- linting -------------------------------------------------------------------------
+
+    def edited(self, uri: str) -> None:
+        """didChange: lint at once after a quiet spell, and once more when a burst of edits stops."""
+        doc = self.docs.get(uri)
+        if doc is None:
+            return
+        loop = asyncio.get_running_loop()
+        if doc.timer is None:
+            doc.pending = False
+            self.request(uri)
+        else:
+            doc.timer.cancel()
+            doc.pending = True
+        doc.timer = loop.call_later(self.debounce, self._quiet, uri)
+
+    def _quiet(self, uri: str) -> None:
+        doc = self.docs.get(uri)
+        if doc is None:
+            return
+        doc.timer = None
+        if doc.pending:
+            doc.pending = False
+            self.request(uri)
+
+    def request(self, uri: str, now: bool = False) -> None:
+        """Queue a lint of the document's current text (requests for one document coalesce)."""
+        doc = self.docs.get(uri)
+        if doc is not None and now and doc.timer is not None:
+            doc.timer.cancel()
+            doc.timer, doc.pending = None, False
+        self.queue[uri] = None
+        if not self.busy:
+            self._next()
+
+    def _next(self) -> None:
+        """Start the next queued lint in the worker thread; the event loop stays free for requests."""
+        while self.queue:
+            uri = next(iter(self.queue))
+            del self.queue[uri]
+            doc = self.docs.get(uri)
+            if doc is None or not doc.ws.ready:
+                continue  # closed, or linted when the index is ready
+            ws = doc.ws
+            try:
+                td = self.workspace.get_text_document(uri)
+                job = (doc, ws.engine, td.source, td.version, time.perf_counter())
+                known = ws.known(doc.display)
+            except Exception:  # noqa: BLE001
+                log.exception("cannot start a lint of %s", uri)
+                continue
+            self.busy = True
+            fut = asyncio.get_running_loop().run_in_executor(self.pool, ws.compute, doc.display, job[2], known)
+            fut.add_done_callback(lambda f, job=job: self._finished(f, *job))
+            return
+
+    def _finished(self, fut, doc: Doc, engine, text: str, version, started: float) -> None:
+        self.busy = False
+        try:
+            if fut.cancelled():
+                return
+            outcome, facts = fut.result()
+            if self.docs.get(doc.uri) is doc and doc.ws.engine is engine:  # else: closed, or config reloaded
+                self.publish(doc, outcome, facts, text, version, started)
+        except Exception as e:  # noqa: BLE001 - never take the server down
+            log.exception("lint failed")
+            self.say(f"linkerd-lint: internal error while linting {doc.display}: {type(e).__name__}: {e} (please report this)", T.MessageType.Error)
+        finally:
+            self._next()
+
+    def publish(self, doc: Doc, outcome, facts, text: str, version, started: float) -> None:
+        stale = doc.ws.adopt(doc.display, facts)
+        doc.text, doc.version, doc.findings = text, version, outcome.findings
+        lines = Lines(text, self.encoding)
+        diagnostics = [self.diagnostic(f, lines, doc.ws) for f in outcome.findings]
+        self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version))
+        self.lint_times.append(time.perf_counter() - started)
+        self._publish_elsewhere(doc.ws, outcome.elsewhere)
+        for msg in outcome.internal_errors:
+            if msg not in self.logged:
+                self.logged.add(msg)
+                self.say(f"linkerd-lint: internal error: {msg} (please report this)", T.MessageType.Error)
+        waiting, doc.waiters = doc.waiters, []
+        for want, fut in waiting:
+            if fut.done():
+                continue
+            if version is None or want is None or want <= version:
+                fut.set_result(None)
+            else:
+                doc.waiters.append((want, fut))
+        if stale:
+            self.relint(doc.ws, skip=doc.uri)
+
+    async def fresh(self, uri: str) -> Doc | None:
+        """The document, with findings for its current text (linted now if an edit is still pending)."""
+        doc = self.docs.get(uri)
+        if doc is None:
+            return None
+        td = self.workspace.get_text_document(uri)
+        if doc.version == td.version and doc.text == td.source:
+            return doc
+        if not doc.ws.ready:
+            return None
+        fut = asyncio.get_running_loop().create_future()
+        doc.waiters.append((td.version, fut))
+        self.request(uri, now=True)
+        try:
+            await asyncio.wait_for(fut, 30)
+        except asyncio.TimeoutError:
+            return None
+        return doc if doc.version == td.version else None
+
+    def relint(self, ws: Workspace, skip: str | None = None) -> None:
+        for other in list(self.docs.values()):
+            if other.ws is ws and other.uri != skip:
+                self.request(other.uri)
+
+    def diagnostic(self, f, lines: Lines, ws: Workspace) -> T.Diagnostic:
+        start, end = lines.span_to_lsp(f.span)
+        rule = ws.registry.rules.get(f.rule_id)
+        related = None
+        message = f.message
+        if f.related:
+            if self.client_supports("text_document.publish_diagnostics.related_information", False):
+                related = [
+                    T.DiagnosticRelatedInformation(location=self.location(ws, r.path, r.span, lines, f.path), message=r.message)
+                    for r in f.related
+                ]
+            else:
+                message += "".join(f"\n{r.path}:{r.span.line}:{r.span.col}: {r.message}" for r in f.related)
+        return T.Diagnostic(
+            range=T.Range(T.Position(*start), T.Position(*end)),
+            message=message,
+            severity=_SEVERITY.get(f.severity, T.DiagnosticSeverity.Warning),
+            code=f.rule_id,
+            code_description=T.CodeDescription(href=rule.doc_url) if rule is not None else None,
+            source=SOURCE,
+            related_information=related,
+        )
+
+    def location(self, ws: Workspace, path: str, span, own_lines: Lines, own_path: str) -> T.Location:
+        real = ws.real(path) if path == own_path or not os.path.isabs(path) else path
+        lines = own_lines if path == own_path else self.lines_of(real)
+        start, end = lines.span_to_lsp(span)
+        return T.Location(uri=from_fs_path(real), range=T.Range(T.Position(*start), T.Position(*end)))
+
+    def lines_of(self, path: str) -> Lines:
+        uri = from_fs_path(path)
+        if uri in self.docs:
+            return Lines(self.workspace.get_text_document(uri).source, self.encoding)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                return Lines(fh.read(), self.encoding)
+        except OSError:
+            return Lines("", self.encoding)
+
+    def _publish_elsewhere(self, ws: Workspace, findings: list) -> None:
+        """Findings on files no run reads (the configuration file, LNK004): published on that file."""
+        by_uri: dict = {}
+        for f in findings:
+            path = f.path if os.path.isabs(f.path) else os.path.abspath(f.path)  # rules make it relative to the cwd
+            lines = self.lines_of(path)
+            by_uri.setdefault(from_fs_path(path), []).append(self.diagnostic(f, lines, ws))
+        for uri, old in list(self.elsewhere.items()):
+            if uri not in by_uri and old and self.workspace_for(to_fs_path(uri)) is ws:
+                by_uri[uri] = []
+        for uri, diags in by_uri.items():
+            key = [(d.code, d.range.start.line, d.range.start.character, d.message) for d in diags]
+            if self.elsewhere.get(uri) != key:
+                self.elsewhere[uri] = key
+                self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=diags))
+
+    # -- workspace lifecycle -------------------------------------------------------------
+
+    async def index(self, ws: Workspace) -> None:
+        engine = ws.engine
+        ws.begin_indexing()
+        started = time.perf_counter()
+        try:
+            disk = await asyncio.get_running_loop().run_in_executor(None, ws.build_index)
+        except Exception as e:  # noqa: BLE001
+            log.exception("indexing failed")
+            self.say(f"linkerd-lint: could not index {ws.root}: {e}; linting open files only", T.MessageType.Error)
+            disk = {}
+        if engine is not ws.engine:
+            return  # the configuration was reloaded meanwhile; its own index is on the way
+        ws.install_index(disk, engine)
+        self.say(f"linkerd-lint: indexed {len(disk)} files under {ws.root} in {(time.perf_counter() - started) * 1000:.0f} ms")
+        self.relint(ws)
+
+    def reload(self, ws: Workspace) -> None:
+        ws.load()
+        if ws.problem:
+            self.say(ws.problem, T.MessageType.Warning, show=True)
+        else:
+            self.say(f"linkerd-lint: configuration reloaded for {ws.root}")
+        asyncio.get_running_loop().create_task(self.index(ws))
+
+    def add_folder(self, uri: str) -> Workspace | None:
+        path = to_fs_path(uri)
+        if path is None or any(w.root == os.path.abspath(path) for w in self.folders):
+            return None
+        ws = Workspace(path, self.options)
+        self.folders.append(ws)
+        return ws
+
+    def open_doc(self, uri: str, language: str) -> Doc | None:
+        """Start tracking a document that is a manifest (by extension or language id)."""
+        if language == "helm":
+            return None  # Helm chart templates are not manifests: lint the rendered output
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        ws = self.workspace_for(path)
+        if path is not None:
+            if not (path.endswith(EXTENSIONS) or language in LANGUAGES):
+                return None
+            display = ws.display(path)
+        elif language in LANGUAGES:
+            display = uri.rsplit("/", 1)[-1].split(":")[-1] or "untitled.yaml"
+        else:
+            return None
+        if excluded(display, ws.exclude):
+            return None
+        doc = Doc(uri, display, ws, language)
+        self.docs[uri] = doc
+        return doc
+
+
+def create_server() -> LinkerdLintServer:
+    server = LinkerdLintServer()
+
+    @server.feature(T.INITIALIZE)
+    def initialize(ls: LinkerdLintServer, params: T.InitializeParams):
+        opts = params.initialization_options
+        ls.options = dict(opts) if isinstance(opts, dict) else {}
+        if isinstance(ls.options.get("debounceMs"), (int, float)) and ls.options["debounceMs"] >= 0:
+            ls.debounce = ls.options["debounceMs"] / 1000
+        folders = [f.uri for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [params.root_uri]
+        elif not folders and params.root_path:
+            folders = [from_fs_path(params.root_path)]
+        for uri in folders:
+            ls.add_folder(uri)
+
+    @server.feature(T.INITIALIZED)
+    async def initialized(ls: LinkerdLintServer, params: T.InitializedParams):
+        for ws in ls.folders:
+            if ws.problem:
+                ls.say(ws.problem, T.MessageType.Warning, show=True)
+            asyncio.get_running_loop().create_task(ls.index(ws))
+        if ls.client_supports("workspace.did_change_watched_files.dynamic_registration", False):
+            watchers = [T.FileSystemWatcher(glob_pattern=g) for g in ("**/*.{yaml,yml,json}", "**/pyproject.toml")]
+            reg = T.Registration(
+                id="linkerd-lint-watch",
+                method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=T.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+            )
+            try:
+                await ls.client_register_capability_async(T.RegistrationParams(registrations=[reg]))
+            except Exception as e:  # noqa: BLE001 - the client declined: saved files still refresh the index
+                log.info("file watching not registered: %s", e)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LinkerdLintServer, params: T.DidOpenTextDocumentParams):
+        td = params.text_document
+        if ls.open_doc(td.uri, td.language_id) is not None:
+            ls.request(td.uri)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LinkerdLintServer, params: T.DidChangeTextDocumentParams):
+        ls.edited(params.text_document.uri)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
+    def did_save(ls: LinkerdLintServer, params: T.DidSaveTextDocumentParams):
+        uri = params.text_document.uri
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is not None:
+            for ws in ls.folders + list(ls.loose.values()):
+                if ws.is_config(path):
+                    ls.reload(ws)
+                    return
+        if uri in ls.docs:
+            ls.request(uri, now=True)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LinkerdLintServer, params: T.DidCloseTextDocumentParams):
+        uri = params.text_document.uri
+        doc = ls.docs.pop(uri, None)
+        if doc is None:
+            return
+        if doc.timer is not None:
+            doc.timer.cancel()
+        ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        try:
+            if doc.ws.ready and doc.ws.close(doc.display):
+                ls.relint(doc.ws)
+        except Exception:  # noqa: BLE001
+            log.exception("close failed")
+
+    @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: LinkerdLintServer, params: T.DidChangeWatchedFilesParams):
+        reload, stale = set(), set()
+        for change in params.changes:
+            path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
+            if path is None:
+                continue
+            for ws in ls.folders:
+                if ws.is_config(path):
+                    reload.add(id(ws))
+                elif ws.contains(path) and id(ws) not in reload:
+                    try:
+                        if ws.file_changed(path, deleted=change.type == T.FileChangeType.Deleted):
+                            stale.add(id(ws))
+                    except Exception:  # noqa: BLE001
+                        log.exception("index update failed")
+        for ws in ls.folders:
+            if id(ws) in reload:
+                ls.reload(ws)
+            elif id(ws) in stale:
+                ls.relint(ws)
+
+    @server.feature(T.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: LinkerdLintServer, params: T.DidChangeWorkspaceFoldersParams):
+        for f in params.event.removed:
+            path = to_fs_path(f.uri)
+            ls.folders = [w for w in ls.folders if path is None or w.root != os.path.abspath(path)]
+        for f in params.event.added:
+            ws = ls.add_folder(f.uri)
+            if ws is not None:
+                asyncio.get_running_loop().create_task(ls.index(ws))
+
+    @server.feature(
+        T.TEXT_DOCUMENT_CODE_ACTION,
+        T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+    )
+    async def code_action(ls: LinkerdLintServer, params: T.CodeActionParams):
+        try:
+            return await code_actions(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("code actions failed")
+            return None
+
+    @server.feature(T.TEXT_DOCUMENT_HOVER)
+    def hover_handler(ls: LinkerdLintServer, params: T.HoverParams):
+        try:
+            return hover(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("hover failed")
+            return None
+
+    @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["/", ":", "=", ","]))
+    def completion_handler(ls: LinkerdLintServer, params: T.CompletionParams):
+        try:
+            return completion(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("completion failed")
+            return None
+
+    @server.feature(T.SHUTDOWN)
+    def shutdown(ls: LinkerdLintServer, params):
+        for doc in ls.docs.values():
+            if doc.timer is not None:
+                doc.timer.cancel()
+        ls.queue.clear()
+        ls.pool.shutdown(wait=False, cancel_futures=True)
+
+    return server
+
+
+# -- features ------------------------------------------------------------------------------
+
+
+def _edit(ls: LinkerdLintServer, doc: Doc, lines: Lines, edits) -> T.WorkspaceEdit:
+    text_edits = []
+    for e in edits:
+        start, end = lines.span_to_lsp(e.span)
+        text_edits.append(T.TextEdit(range=T.Range(T.Position(*start), T.Position(*end)), new_text=e.text))
+    if ls.client_supports("workspace.workspace_edit.document_changes", False):
+        ident = T.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+        return T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(text_document=ident, edits=text_edits)])
+    return T.WorkspaceEdit(changes={doc.uri: text_edits})
+
+
+def _wanted(only, kind: str) -> bool:
+    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
+async def code_actions(ls: LinkerdLintServer, params: T.CodeActionParams):
+    doc = await ls.fresh(params.text_document.uri)
+    if doc is None:
+        return None
+    only = params.context.only
+    lines = Lines(doc.text, ls.encoding)
+    first, last = params.range.start.line + 1, params.range.end.line + 1
+    sent = {
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character): d
+        for d in params.context.diagnostics
+        if d.source == SOURCE
+    }
+    out: list = []
+    quick = _wanted(only, T.CodeActionKind.QuickFix)
+    meaning = None
+    disabled: set = set()
+    for f in doc.findings if quick else ():
+        if not (f.span.line <= last and max(f.span.line, f.span.end_line) >= first):
+            continue
+        diag = ls.diagnostic(f, lines, doc.ws)
+        r = diag.range
+        diag = sent.get((diag.code, r.start.line, r.start.character, r.end.line, r.end.character), diag)
+        if f.fix is not None and f.fix.edits:
+            title = f"{f.fix.description} ({f.rule_id})" + ("" if f.fix.safe else " [unsafe]")
+            out.append(
+                T.CodeAction(
+                    title=title,
+                    kind=T.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    edit=_edit(ls, doc, lines, f.fix.edits),
+                    is_preferred=f.fix.safe,
+                )
+            )
+        if (f.rule_id, f.span.line) in disabled:
+            continue
+        disabled.add((f.rule_id, f.span.line))
+        if meaning is None:
+            meaning = actions._meaning(doc.text)
+        edit = actions.disable_edit(doc.text, f.span.line, f.rule_id, meaning)
+        if edit is not None:
+            out.append(
+                T.CodeAction(
+                    title=f"Disable {f.rule_id} for this line",
+                    kind=T.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    edit=_edit(ls, doc, lines, [edit]),
+                )
+            )
+    if _wanted(only, FIX_ALL):
+        safe = [f.fix for f in doc.findings if f.fix is not None and f.fix.safe and f.fix.edits]
+        # asked for (source actions, fix-on-save), or worth a line in the quick-fix menu
+        if safe and (only or len(safe) > 1):
+            out.append(
+                T.CodeAction(
+                    title="Fix all safe linkerd-lint findings in this file",
+                    kind=FIX_ALL,
+                    edit=_edit(ls, doc, lines, actions.combine(safe)),
+                )
+            )
+    return out
+
+
+def _position(ls: LinkerdLintServer, uri: str, pos: T.Position):
+    td = ls.workspace.get_text_document(uri)
+    lines = Lines(td.source, ls.encoding)
+    line, col = lines.from_lsp(pos.line, pos.character)
+    return lines, line - 1, col - 1
+
+
+def _range(lines: Lines, line: int, start: int, end: int) -> T.Range:
+    return T.Range(T.Position(*lines.to_lsp(line + 1, start + 1)), T.Position(*lines.to_lsp(line + 1, end + 1)))
+
+
+def hover(ls: LinkerdLintServer, params: T.HoverParams):
+    uri = params.text_document.uri
+    doc = ls.docs.get(uri)
+    ws = doc.ws if doc is not None else ls.workspace_for(to_fs_path(uri) if uri.startswith("file:") else None)
+    lines, line, char = _position(ls, uri, params.position)
+    text = lines.line(line)
+    tok = yamlctx.token_at(text, char)
+    if tok is None:
+        return None
+    word, start, end = tok
+    md = None
+    m = _COMMENT.search(text)
+    if m and m.start(2) <= start < m.end(2) + 1:
+        rule = ws.registry.get(word)
+        md = knowledge.rule_markdown(rule) if rule is not None else f"linkerd-lint has no rule `{word}`: this suppresses nothing.\n"
+    elif word.startswith(IGNORE_PREFIX):
+        rid = word[len(IGNORE_PREFIX):]
+        rule = ws.registry.get(rid)
+        md = knowledge.rule_markdown(rule) if rule is not None else f"linkerd-lint has no rule `{rid}`: this annotation suppresses nothing.\n"
+    elif word in CATALOGUE:
+        md = knowledge.annotation_markdown(word, ws.settings.linkerd_version)
+    if md is None:
+        return None
+    return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=md), range=_range(lines, line, start, end))
+
+
+def completion(ls: LinkerdLintServer, params: T.CompletionParams):
+    uri = params.text_document.uri
+    doc = ls.docs.get(uri)
+    ws = doc.ws if doc is not None else ls.workspace_for(to_fs_path(uri) if uri.startswith("file:") else None)
+    lines, line, char = _position(ls, uri, params.position)
+    text = lines.line(line)
+    snippets = ls.client_supports("text_document.completion.completion_item.snippet_support", False)
+    target = ws.settings.linkerd_version
+    items: list = []
+    rules = _RULE_LIST.search(text[:char])
+    if rules:
+        start = char - len(rules.group(1))
+        for rule in ws.registry.rules.values():
+            items.append(
+                T.CompletionItem(
+                    label=rule.id,
+                    kind=T.CompletionItemKind.Value,
+                    detail=rule.name,
+                    documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=knowledge.rule_markdown(rule)),
+                    text_edit=T.TextEdit(range=_range(lines, line, start, char), new_text=rule.id),
+                )
+            )
+        return T.CompletionList(is_incomplete=False, items=items)
+    site = yamlctx.completion_site(lines.lines, line, char)
+    if isinstance(site, yamlctx.KeySite) and site.owner is not None:
+        for i, key in enumerate(knowledge.annotation_keys(site.owner, target)):
+            meta = CATALOGUE[key]
+            q = site.quote
+            values = knowledge.enum_values(key)
+            fmt = T.InsertTextFormat.PlainText
+            if site.has_colon:
+                new = f"{q}{key}{q}"
+            elif snippets and values:
+                new, fmt = f"{q}{key}{q}: ${{1|{','.join(values)}|}}", T.InsertTextFormat.Snippet
+            else:
+                new = f"{q}{key}{q}: "
+            items.append(
+                T.CompletionItem(
+                    label=key,
+                    kind=T.CompletionItemKind.Property,
+                    detail=knowledge.value_text(meta),
+                    documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=knowledge.annotation_markdown(key, target)),
+                    filter_text=f"{q}{key}",
+                    sort_text=f"{i:03d}",
+                    insert_text_format=fmt,
+                    text_edit=T.TextEdit(range=_range(lines, line, site.start, site.end), new_text=new),
+                )
+            )
+    elif isinstance(site, yamlctx.ValueSite):
+        for i, value in enumerate(knowledge.enum_values(site.key)):
+            q = site.quote
+            new = ("" if site.gap else " ") + f"{q}{value}{q}"
+            items.append(
+                T.CompletionItem(
+                    label=value,
+                    kind=T.CompletionItemKind.EnumMember,
+                    detail=site.key,
+                    filter_text=f"{q}{value}",
+                    sort_text=f"{i:03d}",
+                    text_edit=T.TextEdit(range=_range(lines, line, site.start, site.end), new_text=new),
+                )
+            )
+    return T.CompletionList(is_incomplete=False, items=items)
+
+
+def serve(log_level: str = "warning") -> None:
+    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
+    create_server().start_io()

@@ -1,0 +1,245 @@
+"""One workspace folder as the language server sees it: settings, an index of what every
+file contributes to a run (Namespaces, collected facts, objects kept for cross-resource
+rules), and linting one document, as edited, against that index.
+
+The index is built once (``build_index``, meant for a worker thread) and then kept up
+to date file by file: from the editor's buffer for open documents, from disk for the
+others (file-watcher events).  Linting a document re-reads no other file.
+
+Nothing here imports pygls: the benchmark and the tests drive it directly too.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+
+from linter.api import LintError, load_registry, load_settings, selection
+from linter.config import CONFIG_NAMES
+from linter.engine import Engine, FileFacts
+from linter.files import EXTENSIONS, InputError, discover, display_path, excluded
+
+CONFIG_FILES = frozenset(CONFIG_NAMES) | {"pyproject.toml"}
+
+# Initialization options that overlay the discovered configuration (as the CLI's flags do).
+OPTION_KEYS = {
+    "linkerdVersion": "linkerd-version",
+    "kubernetesVersion": "kubernetes-version",
+    "defaultNamespace": "default-namespace",
+}
+
+
+@dataclass
+class Outcome:
+    """The result of linting one document."""
+
+    findings: list  # findings on the document itself
+    elsewhere: list  # findings on other files that no run reads (the configuration file)
+    internal_errors: list
+    dependents_stale: bool  # what the document contributes to other runs changed
+
+
+@dataclass
+class Workspace:
+    root: str
+    options: dict = field(default_factory=dict)
+    problem: str | None = None  # configuration error, shown to the user; defaults are used
+    ready: bool = False  # the index is built
+
+    def __post_init__(self):
+        self.root = os.path.abspath(self.root)
+        self.disk: dict = {}  # display path -> FileFacts read from disk
+        self.buffers: dict = {}  # display path -> FileFacts of an open document, as edited
+        self.prints: dict = {}  # display path -> fingerprint of its current FileFacts
+        self._changed_while_indexing: set = set()
+        self._indexing = False
+        self.load()
+
+    # -- configuration ---------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)read the configuration discovered from the workspace folder; the index is dropped."""
+        overrides = {OPTION_KEYS[k]: v for k, v in self.options.items() if k in OPTION_KEYS and v}
+        config = self.options.get("configFile") or None
+        if config and not os.path.isabs(config):
+            config = os.path.join(self.root, config)
+        self.problem = None
+        try:
+            settings = load_settings(self.root, config, overrides)
+        except LintError as e:
+            self.problem = f"linkerd-lint: {e}; using the default settings"
+            settings = _defaults(self.root)
+        try:
+            registry = load_registry(settings)
+        except Exception as e:  # noqa: BLE001 - a broken rule pack must not take the server down
+            self.problem = f"linkerd-lint: {e}; third-party rule packs not loaded"
+            registry = load_registry(settings, plugins=False)
+        self.settings = settings
+        self.registry = registry
+        try:
+            chosen = selection(registry, settings)
+        except LintError as e:  # pragma: no cover - selection() only raises for command-line selectors
+            self.problem = f"linkerd-lint: {e}"
+            chosen = set(registry.rules)
+        self.engine = Engine(settings, registry, chosen, keep_sources=True)
+        self.exclude = _exclude_globs(settings, self.root)
+        self.disk, self.prints, self.ready = {}, {}, False
+        self.buffers = {}
+
+    def is_config(self, path: str) -> bool:
+        """Whether a change to ``path`` can change this workspace's configuration."""
+        path = os.path.abspath(path)
+        if self.settings.config_path and os.path.abspath(self.settings.config_path) == path:
+            return True
+        if os.path.basename(path) not in CONFIG_FILES:
+            return False
+        folder = os.path.dirname(path)  # discovery walks up from the folder
+        return self.root == folder or self.root.startswith(folder.rstrip(os.sep) + os.sep)
+
+    # -- paths -----------------------------------------------------------------------
+
+    def contains(self, path: str) -> bool:
+        path = os.path.abspath(path)
+        return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
+
+    def display(self, path: str) -> str:
+        return display_path(path, self.root)
+
+    def real(self, display: str) -> str:
+        return display if os.path.isabs(display) else os.path.join(self.root, display)
+
+    def lintable(self, path: str) -> bool:
+        return path.endswith(EXTENSIONS) and not excluded(self.display(path), self.exclude)
+
+    # -- the index ---------------------------------------------------------------------
+
+    def files(self) -> list:
+        """(real, display) of every manifest in the folder and in the configured context paths."""
+        s = self.settings
+        extra = [p if os.path.isabs(p) else os.path.normpath(os.path.join(s.base_dir, p)) for p in s.context]
+        paths = [self.root] + [p for p in extra if os.path.exists(p)]
+        try:
+            return discover(paths, self.root, self.exclude)
+        except InputError:  # pragma: no cover - a path vanished between exists() and the walk
+            return []
+
+    def build_index(self) -> dict:
+        """Read what every file contributes (thread-safe: touches no state of this object)."""
+        engine = self.engine
+        return {disp: engine.read_facts(real, disp) for real, disp in self.files()}
+
+    def begin_indexing(self) -> None:
+        self._indexing = True
+        self._changed_while_indexing = set()
+
+    def install_index(self, disk: dict, engine=None) -> None:
+        """Adopt an index built by ``build_index`` (ignored if the configuration changed meanwhile)."""
+        if engine is not None and engine is not self.engine:
+            return
+        self.disk = disk
+        self._indexing = False
+        for path in self._changed_while_indexing:  # file events that raced the build
+            self._refresh_disk(path)
+        self._changed_while_indexing = set()
+        self.prints = {p: _fingerprint(f) for p, f in {**disk, **self.buffers}.items()}
+        self.ready = True
+
+    def file_changed(self, path: str, deleted: bool = False) -> bool:
+        """A file changed on disk; returns True when open documents must be linted again."""
+        display = self.display(path)
+        if self._indexing:
+            self._changed_while_indexing.add(path)
+            return False
+        self._refresh_disk(path, deleted)
+        if display in self.buffers:
+            return False  # the editor's buffer wins over the disk
+        return self._set_print(display, self.disk.get(display))
+
+    def _refresh_disk(self, path: str, deleted: bool = False) -> None:
+        display = self.display(path)
+        if deleted or not os.path.isfile(path) or not self.lintable(path):
+            self.disk.pop(display, None)
+        else:
+            self.disk[display] = self.engine.read_facts(path, display)
+
+    def close(self, display: str) -> bool:
+        """An open document was closed: its disk content counts again.  True: others must be linted again."""
+        if self.buffers.pop(display, None) is None:
+            return False
+        path = self.real(display)
+        if os.path.isfile(path) and self.lintable(path):
+            self.disk[display] = self.engine.read_facts(path, display)
+        else:
+            self.disk.pop(display, None)
+        return self._set_print(display, self.disk.get(display))
+
+    def _set_print(self, display: str, facts) -> bool:
+        new = _fingerprint(facts)
+        old = self.prints.get(display)
+        if new is None:
+            self.prints.pop(display, None)
+        else:
+            self.prints[display] = new
+        return new != old
+
+    # -- linting -------------------------------------------------------------------------
+
+    def known(self, display: str) -> list:
+        """FileFacts of every other file: from open buffers, else from disk."""
+        return [f for p, f in {**self.disk, **self.buffers}.items() if p != display]
+
+    def compute(self, display: str, text: str, known: list):
+        """Lint ``text`` as the file ``display`` against ``known``; touches no state of this
+        object, so it can run in a worker thread.  Returns (Outcome, FileFacts of the text)."""
+        engine = self.engine
+        result = engine.run([], (), stdin=(display, text.encode("utf-8", "surrogatepass")), known=known)
+        own, elsewhere = [], []
+        for f in result.findings:
+            (own if f.path == display else elsewhere).append(f)
+        src = result.sources.get(display)
+        facts = engine.facts_of(src) if src is not None else None
+        return Outcome(own, elsewhere, list(result.internal_errors), False), facts
+
+    def adopt(self, display: str, facts) -> bool:
+        """Record what an open document now contributes; True when other documents must be linted again."""
+        if facts is None:
+            return False
+        self.buffers[display] = facts
+        return self._set_print(display, facts)
+
+    def lint(self, display: str, text: str) -> Outcome:
+        """Lint ``text`` as the file ``display``, with every other file of the index as context."""
+        outcome, facts = self.compute(display, text, self.known(display))
+        outcome.dependents_stale = self.adopt(display, facts)
+        return outcome
+
+
+def _defaults(root: str):
+    from linter.config import Settings
+
+    s = Settings()
+    s.base_dir = root
+    return s
+
+
+def _exclude_globs(settings, root: str) -> list:
+    """The configured exclude globs, made relative to the workspace folder as the CLI does for its cwd."""
+    out = []
+    for p in settings.exclude:
+        if any(c in p for c in "/\\"):
+            full = p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
+            out.append(os.path.relpath(full, root).replace(os.sep, "/"))
+        else:
+            out.append(p)
+    return out
+
+
+def _fingerprint(facts: FileFacts | None):
+    """What other files' runs see of a file: its objects with their positions (related locations point there)."""
+    if facts is None or not (facts.context or facts.retained):
+        return None
+    try:
+        return pickle.dumps(([r.data for r in facts.context], [r.data for r in facts.retained]), protocol=5)
+    except Exception:  # noqa: BLE001 - an unpicklable value: treat every change as relevant
+        return object()

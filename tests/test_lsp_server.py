@@ -1,0 +1,407 @@
+"""The language server end to end: a real LSP client (pytest-lsp) talks to
+`python -m linter server` over stdio, on a workspace written by each test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as T
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "linter", "server"])
+
+NAMESPACE = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  annotations:
+    linkerd.io/inject: enabled
+"""
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    root = tmp_path / "repo"
+    (root / "apps").mkdir(parents=True)
+    (root / ".git").mkdir()  # config discovery stops at the repository root
+    (root / "namespace.yaml").write_text(NAMESPACE)
+    (root / "apps" / "web.yaml").write_text(DEPLOYMENT)
+    (root / ".linkerd-lint.yaml").write_text('linkerd-version: "2.18"\n')
+    return root
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, workspace):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(T.CLIENT_REGISTER_CAPABILITY)
+    def register(ls, params: T.RegistrationParams):  # a real editor starts watching files here
+        lsp_client.registrations.extend(params.registrations)
+
+    params = T.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[T.WorkspaceFolder(uri=workspace.as_uri(), name="repo")],
+        initialization_options={"debounceMs": 30},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def diagnostics(client, uri, until, timeout=15.0):
+    """Wait until the diagnostics published for ``uri`` satisfy ``until``; return them."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        got = client.diagnostics.get(uri)
+        got = list(got) if got is not None else None
+        if got is not None and until(got):
+            return got
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"diagnostics for {uri} never matched; last: {got}")
+        await asyncio.sleep(0.02)
+
+
+def codes(diags):
+    return sorted((d.code, d.range.start.line, d.range.start.character) for d in diags)
+
+
+def open_doc(client, path, text=None, version=1):
+    text = path.read_text() if text is None else text
+    client.text_document_did_open(
+        T.DidOpenTextDocumentParams(T.TextDocumentItem(uri=path.as_uri(), language_id="yaml", version=version, text=text))
+    )
+    return path.as_uri()
+
+
+def replace_all(client, uri, text, version):
+    client.text_document_did_change(
+        T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[T.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+@pytest.mark.asyncio
+async def test_open_publishes_cross_file_diagnostics(client, workspace):
+    uri = open_doc(client, workspace / "apps" / "web.yaml")
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    # the Namespace in another file meshes the pod: its proxy has no memory limit
+    assert codes(diags) == [("LNK201", 8, 2)]
+    d = diags[0]
+    assert d.source == "linkerd-lint"
+    assert d.severity == T.DiagnosticSeverity.Warning
+    assert d.code_description.href.endswith("#lnk201")
+    assert d.range.end == T.Position(8, 10)  # `template` key
+    [rel] = d.related_information
+    assert rel.location.uri == (workspace / "namespace.yaml").as_uri()
+    assert rel.location.range.start == T.Position(5, 23)  # `enabled`
+
+
+def apply_edits(text: str, edits) -> str:
+    """Apply LSP TextEdits (UTF-16 positions) as an editor would."""
+    lines = text.split("\n")
+
+    def offset(pos):
+        base = sum(len(ln) + 1 for ln in lines[: pos.line])
+        if pos.line >= len(lines):
+            return len(text)
+        units = lines[pos.line].encode("utf-16-le")[: pos.character * 2].decode("utf-16-le")
+        return base + len(units)
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
+    return text
+
+
+def edits_of(action, uri):
+    if action.edit.document_changes:
+        return [e for dc in action.edit.document_changes if dc.text_document.uri == uri for e in dc.edits]
+    return action.edit.changes[uri]
+
+
+@pytest.mark.asyncio
+async def test_editing_the_namespace_refreshes_its_dependents(client, workspace):
+    web = open_doc(client, workspace / "apps" / "web.yaml")
+    ns = open_doc(client, workspace / "namespace.yaml")
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    await diagnostics(client, ns, lambda d: d == [])
+    # unsaved edit in the Namespace buffer: a memory limit for every pod in it
+    replace_all(client, ns, NAMESPACE + "    config.linkerd.io/proxy-memory-limit: 256Mi\n", 2)
+    await diagnostics(client, web, lambda d: d == [])
+    # turning injection off in the Namespace keeps the Deployment clean; back on, the finding returns
+    replace_all(client, ns, NAMESPACE.replace("enabled", "disabled"), 3)
+    await asyncio.sleep(0.2)
+    assert list(client.diagnostics[web]) == []
+    replace_all(client, ns, NAMESPACE, 4)
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    # closing the Namespace without saving: the file on disk counts again (still meshed)
+    client.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri=ns)))
+    await asyncio.sleep(0.2)
+    assert codes(client.diagnostics[web]) == [("LNK201", 8, 2)]
+    assert list(client.diagnostics[ns]) == []  # a closed document's diagnostics are cleared
+
+
+@pytest.mark.asyncio
+async def test_a_namespace_changed_on_disk_refreshes_open_documents(client, workspace):
+    web = open_doc(client, workspace / "apps" / "web.yaml")
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    (workspace / "namespace.yaml").write_text(NAMESPACE.replace("enabled", "disabled"))
+    client.workspace_did_change_watched_files(
+        T.DidChangeWatchedFilesParams([T.FileEvent(uri=(workspace / "namespace.yaml").as_uri(), type=T.FileChangeType.Changed)])
+    )
+    await diagnostics(client, web, lambda d: d == [])
+    # a Namespace file created later is indexed too
+    (workspace / "namespace.yaml").unlink()
+    (workspace / "other-ns.yaml").write_text(NAMESPACE)
+    client.workspace_did_change_watched_files(
+        T.DidChangeWatchedFilesParams(
+            [
+                T.FileEvent(uri=(workspace / "namespace.yaml").as_uri(), type=T.FileChangeType.Deleted),
+                T.FileEvent(uri=(workspace / "other-ns.yaml").as_uri(), type=T.FileChangeType.Created),
+            ]
+        )
+    )
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    assert [r.method for r in client.registrations] == ["workspace/didChangeWatchedFiles"]
+
+
+@pytest.mark.asyncio
+async def test_configuration_change_reloads_settings(client, workspace):
+    web = open_doc(client, workspace / "apps" / "web.yaml")
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    (workspace / ".linkerd-lint.yaml").write_text('linkerd-version: "2.18"\nignore: [LNK201]\n')
+    client.workspace_did_change_watched_files(
+        T.DidChangeWatchedFilesParams([T.FileEvent(uri=(workspace / ".linkerd-lint.yaml").as_uri(), type=T.FileChangeType.Changed)])
+    )
+    await diagnostics(client, web, lambda d: d == [])
+    # a configuration that does not validate: the user is told, and the defaults are used
+    (workspace / ".linkerd-lint.yaml").write_text("no-such-setting: 1\n")
+    client.workspace_did_change_watched_files(
+        T.DidChangeWatchedFilesParams([T.FileEvent(uri=(workspace / ".linkerd-lint.yaml").as_uri(), type=T.FileChangeType.Changed)])
+    )
+    await diagnostics(client, web, lambda d: codes(d) == [("LNK201", 8, 2)])
+    assert any("no-such-setting" in m.message for m in client.messages)
+
+
+BAD_INJECT = DEPLOYMENT.replace(
+    "      labels: {app: web}\n",
+    "      labels: {app: web}\n      annotations:\n        linkerd.io/inject: \"true\"\n        config.linkerd.io/proxy-memory-limit: 256Mi\n",
+)
+
+
+@pytest.mark.asyncio
+async def test_quick_fix_applies_the_rule_fix(client, workspace):
+    path = workspace / "apps" / "bad.yaml"
+    uri = open_doc(client, path, BAD_INJECT)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    assert codes(diags) == [("LNK101", 12, 27)]
+    result = await client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri),
+            range=diags[0].range,
+            context=T.CodeActionContext(diagnostics=diags),
+        )
+    )
+    titles = [a.title for a in result]
+    assert titles == ["set linkerd.io/inject to enabled (LNK101)", "Disable LNK101 for this line"]
+    fix = result[0]
+    assert fix.kind == T.CodeActionKind.QuickFix and fix.is_preferred
+    assert fix.diagnostics[0].code == "LNK101"
+    fixed = apply_edits(BAD_INJECT, edits_of(fix, uri))
+    assert "        linkerd.io/inject: \"enabled\"\n" in fixed
+    replace_all(client, uri, fixed, 2)
+    # meshed now, with a memory limit: clean
+    await diagnostics(client, uri, lambda d: d == [])
+
+
+@pytest.mark.asyncio
+async def test_disable_for_this_line_inserts_the_suppression_comment(client, workspace):
+    path = workspace / "apps" / "bad.yaml"
+    uri = open_doc(client, path, BAD_INJECT)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    result = await client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri),
+            range=diags[0].range,
+            context=T.CodeActionContext(diagnostics=diags),
+        )
+    )
+    disable = [a for a in result if a.title == "Disable LNK101 for this line"][0]
+    changed = apply_edits(BAD_INJECT, edits_of(disable, uri))
+    assert '        linkerd.io/inject: "true"  # linkerd-lint: disable=LNK101\n' in changed
+    replace_all(client, uri, changed, 2)
+    await diagnostics(client, uri, lambda d: d == [])
+
+
+@pytest.mark.asyncio
+async def test_fix_all_source_action(client, workspace):
+    text = BAD_INJECT.replace("256Mi\n", "256Mi\n        config.linkerd.io/proxy-uid: 2102\n")
+    uri = open_doc(client, workspace / "apps" / "bad.yaml", text)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    assert codes(diags) == [("LNK101", 12, 27), ("LNK104", 14, 37)]
+    result = await client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri),
+            range=T.Range(T.Position(0, 0), T.Position(0, 0)),
+            context=T.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
+        )
+    )
+    [action] = result
+    assert action.kind == "source.fixAll.linkerd-lint"
+    fixed = apply_edits(text, edits_of(action, uri))
+    assert fixed == text.replace('"true"', '"enabled"').replace("2102", '"2102"')
+    replace_all(client, uri, fixed, 2)
+    await diagnostics(client, uri, lambda d: d == [])
+
+
+def _hover(client, uri, line, char):
+    return client.text_document_hover_async(
+        T.HoverParams(text_document=T.TextDocumentIdentifier(uri=uri), position=T.Position(line, char))
+    )
+
+
+def _complete(client, uri, line, char):
+    return client.text_document_completion_async(
+        T.CompletionParams(text_document=T.TextDocumentIdentifier(uri=uri), position=T.Position(line, char))
+    )
+
+
+@pytest.mark.asyncio
+async def test_hover_on_annotation_key_and_on_suppressed_rule_id(client, workspace):
+    text = BAD_INJECT.replace('"true"', 'enabled  # linkerd-lint: disable=LNK201,LNK999')
+    uri = open_doc(client, workspace / "apps" / "hover.yaml", text)
+    await diagnostics(client, uri, lambda d: True)
+    # line 13: `        config.linkerd.io/proxy-memory-limit: 256Mi`
+    hover = await _hover(client, uri, 13, 20)
+    assert hover.contents.kind == T.MarkupKind.Markdown
+    md = hover.contents.value
+    assert md.startswith("**`config.linkerd.io/proxy-memory-limit`** — Linkerd pod annotation")
+    assert "- **Value:** a Kubernetes quantity" in md
+    assert "- **Read by:** every release since 2.10" in md
+    assert "- **Inherited from the Namespace:** yes" in md
+    assert "- **Your target, Linkerd 2.18:** reads it" in md
+    assert hover.range == T.Range(T.Position(13, 8), T.Position(13, 44))
+    # an enum-valued key lists its values; a removed key says when it stopped being read
+    md = (await _hover(client, uri, 12, 10)).contents.value
+    assert "one of `enabled`, `ingress`, `disabled`" in md
+    # line 12 holds the suppression comment: hover on LNK201 gives the rule's summary
+    line = text.split("\n")[12]
+    hover = await _hover(client, uri, 12, line.index("LNK201") + 2)
+    assert hover.contents.value.startswith("**LNK201** `proxy-memory-limit-missing` · warning")
+    assert "A meshed pod's proxy has no memory limit." in hover.contents.value
+    hover = await _hover(client, uri, 12, line.index("LNK999") + 1)
+    assert "no rule `LNK999`" in hover.contents.value
+    assert await _hover(client, uri, 3, 3) is None  # `name:`: nothing to say
+
+
+@pytest.mark.asyncio
+async def test_completion_of_annotation_keys_and_values(client, workspace):
+    text = DEPLOYMENT.replace(
+        "      labels: {app: web}\n", "      labels: {app: web}\n      annotations:\n        config.linkerd.io/proxy-m\n"
+    )
+    uri = open_doc(client, workspace / "apps" / "typing.yaml", text)
+    await diagnostics(client, uri, lambda d: True)
+    result = await _complete(client, uri, 12, 33)
+    labels = [i.label for i in result.items]
+    assert labels[0] == "linkerd.io/inject"
+    assert "config.linkerd.io/proxy-memory-limit" in labels
+    assert "config.linkerd.io/init-image" in labels  # still read by 2.18
+    assert "linkerd.io/created-by" not in labels  # written by Linkerd, not for users
+    item = next(i for i in result.items if i.label == "config.linkerd.io/proxy-memory-limit")
+    assert item.text_edit.range == T.Range(T.Position(12, 8), T.Position(12, 33))
+    assert item.text_edit.new_text == "config.linkerd.io/proxy-memory-limit: "
+    assert "Proxy memory limit" in item.documentation.value
+    inject = next(i for i in result.items if i.label == "linkerd.io/inject")
+    assert inject.text_edit.new_text == "linkerd.io/inject: ${1|enabled,ingress,disabled|}"  # VS Code takes snippets
+    assert inject.insert_text_format == T.InsertTextFormat.Snippet
+
+    # the Deployment's own metadata: Linkerd ignores annotations there, so nothing is offered
+    text2 = DEPLOYMENT.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    linkerd\n")
+    replace_all(client, uri, text2, 2)
+    result = await _complete(client, uri, 6, 11)
+    assert list(result.items) == []
+
+    # values of an enum-valued annotation
+    text3 = text.replace("config.linkerd.io/proxy-m", "linkerd.io/inject: ena")
+    replace_all(client, uri, text3, 3)
+    result = await _complete(client, uri, 12, 30)
+    assert [i.label for i in result.items] == ["enabled", "ingress", "disabled"]
+    assert result.items[0].text_edit == T.TextEdit(range=T.Range(T.Position(12, 27), T.Position(12, 30)), new_text="enabled")
+
+
+@pytest.mark.asyncio
+async def test_completion_in_a_namespace_offers_inherited_keys_only(client, workspace):
+    text = NAMESPACE + "    config.linkerd.io/\n"
+    uri = open_doc(client, workspace / "ns2.yaml", text)
+    await diagnostics(client, uri, lambda d: True)
+    result = await _complete(client, uri, 6, 22)
+    labels = [i.label for i in result.items]
+    assert "linkerd.io/inject" in labels and "config.linkerd.io/proxy-memory-limit" in labels
+    assert "config.linkerd.io/enable-gateway" not in labels  # not inherited from the Namespace
+    assert "config.linkerd.io/proxy-cpu-ratio-limit" not in labels
+
+
+@pytest.mark.asyncio
+async def test_half_typed_yaml_gives_a_syntax_diagnostic_and_the_server_lives(client, workspace):
+    uri = open_doc(client, workspace / "apps" / "web.yaml")
+    await diagnostics(client, uri, lambda d: codes(d) == [("LNK201", 8, 2)])
+    broken = DEPLOYMENT.replace("          image: nginx:1.27\n", '          image: "nginx:1.27\n      - name: [side\n')
+    for version, cut in enumerate(range(len(DEPLOYMENT) - 40, len(broken) + 1, 7), start=2):
+        replace_all(client, uri, broken[:cut], version)  # every prefix of a half-typed edit
+    final = await diagnostics(client, uri, lambda d: any(x.code == "LNK001" for x in d))
+    assert [d.code for d in final] == ["LNK001"]
+    assert final[0].severity == T.DiagnosticSeverity.Error
+    assert (await _hover(client, uri, 9, 6)) is None  # still answering
+    replace_all(client, uri, DEPLOYMENT, 100)
+    await diagnostics(client, uri, lambda d: codes(d) == [("LNK201", 8, 2)])
+
+
+@pytest.mark.asyncio
+async def test_positions_are_utf16_code_units(client, workspace):
+    # é is one UTF-16 unit, 😀 two; findings count characters: the server must convert
+    flow = '      annotations: {example.com/note: "é😀", linkerd.io/inject: "true", config.linkerd.io/proxy-memory-limit: 256Mi}\n'
+    text = DEPLOYMENT.replace("      labels: {app: web}\n", "      labels: {app: web}\n" + flow)
+    uri = open_doc(client, workspace / "apps" / "emoji.yaml", text)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    chars = flow.index('"true"')
+    units = len(flow[:chars].encode("utf-16-le")) // 2
+    assert units == chars + 1  # the emoji's second unit
+    assert [(d.code, d.range) for d in diags] == [
+        ("LNK101", T.Range(T.Position(11, units), T.Position(11, units + 6)))
+    ]
+    # the quick fix lands on the same units
+    result = await client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri), range=diags[0].range, context=T.CodeActionContext(diagnostics=diags)
+        )
+    )
+    fixed = apply_edits(text, edits_of(result[0], uri))
+    assert fixed == text.replace('"true"', '"enabled"')
+    # hover positions come in UTF-16 too: the key after the emoji
+    hover = await _hover(client, uri, 11, units - 5)
+    assert hover.contents.value.startswith("**`linkerd.io/inject`**")

@@ -1,0 +1,240 @@
+"""The language server's plain-Python parts: positions, cursor context in half-typed YAML,
+suppression-comment edits, hover text, and the workspace index."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from linter.located import Span
+from linter.lsp import actions, knowledge, yamlctx
+from linter.lsp.positions import UTF8, UTF16, UTF32, Lines, char_index, units
+from linter.lsp.workspace import Workspace
+from linter.rule import Edit, Fix
+
+
+# -- positions -------------------------------------------------------------------------------
+
+def test_units_per_encoding():
+    s = "aé😀"
+    assert (units(s, UTF8), units(s, UTF16), units(s, UTF32)) == (1 + 2 + 4, 1 + 1 + 2, 3)
+    assert char_index(s, 2, UTF16) == 2 and char_index(s, 4, UTF16) == 3
+    assert char_index(s, 3, UTF16) == 2  # inside the surrogate pair: the character's start
+    assert char_index(s, 99, UTF16) == 3
+
+
+@pytest.mark.parametrize("encoding,expected", [(UTF16, (1, 6)), (UTF8, (1, 9)), (UTF32, (1, 5))])
+def test_span_to_lsp_counts_code_units(encoding, expected):
+    lines = Lines("a: 1\nb: é😀x\n", encoding)
+    # `x` is character column 6 (1-based) on line 2
+    assert lines.to_lsp(2, 6) == expected
+    assert lines.from_lsp(*expected) == (2, 6)
+
+
+def test_lines_handle_crlf_and_clamp():
+    lines = Lines("a: 1\r\nb: 2\r\n")
+    assert lines.line(0) == "a: 1"
+    assert lines.to_lsp(1, 99) == (0, 4)
+    assert lines.to_lsp(9, 1) == (2, 0)  # past the end: the end
+    assert lines.span_to_lsp(Span(2, 4, 2, 2)) == ((1, 3), (1, 3))  # never ends before it starts
+
+
+# -- cursor context ----------------------------------------------------------------------------
+
+DOC = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  annotations:
+    x: y
+spec:
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations:
+            config.linkerd.io/proxy-
+            "linkerd.io/inject": "ena"
+        spec:
+          containers:
+            - name: job
+              env:
+                -
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  annotations:
+
+"""
+
+
+def test_key_site_under_a_cronjob_pod_template():
+    lines = DOC.split("\n")
+    site = yamlctx.completion_site(lines, 12, len(lines[12]))
+    assert isinstance(site, yamlctx.KeySite)
+    assert site.owner == "pod"
+    assert site.path == ("spec", "jobTemplate", "spec", "template", "metadata", "annotations")
+    assert (site.start, site.end, site.prefix, site.has_colon) == (12, 36, "config.linkerd.io/proxy-", False)
+    # the CronJob's own metadata is not where Linkerd reads annotations
+    site = yamlctx.completion_site(lines, 5, 4)
+    assert site.owner is None and site.path == ("metadata", "annotations") and site.has_colon
+
+
+def test_value_site_with_quotes():
+    lines = DOC.split("\n")
+    line = lines[13]
+    site = yamlctx.completion_site(lines, 13, line.index("ena") + 3)
+    assert isinstance(site, yamlctx.ValueSite)
+    assert (site.key, site.prefix, site.quote) == ("linkerd.io/inject", "ena", '"')
+    assert (site.start, site.end) == (line.index('"ena'), len(line))
+
+
+def test_sequences_and_the_next_document():
+    lines = DOC.split("\n")
+    assert yamlctx.parent_path(lines, 18, 16) == ("spec", "jobTemplate", "spec", "template", "spec", "containers", "[]", "env")
+    lines[18] += " "
+    site = yamlctx.completion_site(lines, 18, 18)  # `- ` typed: the first key of an env item
+    assert site.path[-3:] == ("[]", "env", "[]") and site.owner is None
+    lines[24] = "    "  # the editor indented the new line under the Namespace's annotations
+    site = yamlctx.completion_site(lines, 24, 4)
+    assert site.owner == "namespace" and site.path == ("metadata", "annotations") and site.prefix == ""
+
+
+def test_rollout_counts_only_for_argo():
+    assert yamlctx.annotations_owner("argoproj.io/v1alpha1", "Rollout", ("spec", "template", "metadata", "annotations")) == "pod"
+    assert yamlctx.annotations_owner("example.com/v1", "Rollout", ("spec", "template", "metadata", "annotations")) is None
+
+
+# -- hover text --------------------------------------------------------------------------------
+
+def test_annotation_markdown_versions():
+    md = knowledge.annotation_markdown("config.linkerd.io/init-image", (2, 20))
+    assert "- **Read by:** Linkerd 2.10 (the oldest checked) to 2.19; not read from 2.20 on" in md
+    assert "- **Your target, Linkerd 2.20:** does NOT read it" in md
+    md = knowledge.annotation_markdown("config.linkerd.io/proxy-cpu-ratio-limit", (2, 18))
+    assert "Linkerd 2.18 and later" in md and "- **Inherited from the Namespace:** no" in md
+    assert knowledge.annotation_markdown("example.com/x") is None
+    assert knowledge.annotation_keys("namespace", (2, 18))[0] == "linkerd.io/inject"
+    assert "config.linkerd.io/proxy-enable-native-sidecar" not in knowledge.annotation_keys("pod", (2, 18))
+    assert "config.linkerd.io/proxy-enable-native-sidecar" in knowledge.annotation_keys("pod", (2, 20))
+
+
+# -- suppression comments ---------------------------------------------------------------------
+
+MANIFEST = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: x  # keep
+  labels: {a: b}  # linkerd-lint: disable=LNK105 reason
+data:
+  script: |
+    echo one
+    echo two
+"""
+
+
+def test_disable_comment_at_end_of_line():
+    edit = actions.disable_edit(MANIFEST, 4, "LNK201")
+    assert actions.apply(MANIFEST, [edit]).split("\n")[3] == "  name: x  # keep  # linkerd-lint: disable=LNK201"
+
+
+def test_disable_comment_joins_an_existing_one():
+    edit = actions.disable_edit(MANIFEST, 5, "LNK201")
+    assert actions.apply(MANIFEST, [edit]).split("\n")[4] == "  labels: {a: b}  # linkerd-lint: disable=LNK105,LNK201 reason"
+    assert actions.disable_edit(MANIFEST, 5, "LNK105") is None  # already there
+
+
+def test_no_comment_that_would_change_a_block_scalar():
+    # a comment inside `script: |` would become part of the script; the line before is in it too
+    assert actions.disable_edit(MANIFEST, 9, "LNK201") is None
+    # the `script: |` line itself takes a trailing comment
+    edit = actions.disable_edit(MANIFEST, 7, "LNK201")
+    assert actions.apply(MANIFEST, [edit]).split("\n")[6] == "  script: |  # linkerd-lint: disable=LNK201"
+
+
+def test_multi_line_plain_scalar_falls_back_to_the_line_before():
+    text = "a: one\n  two\nb: 1\n"
+    # a trailing comment on line 1 would cut the scalar `one two`; the standalone form keeps it
+    edit = actions.disable_edit(text, 1, "LNK201")
+    assert actions.apply(text, [edit]) == "# linkerd-lint: disable=LNK201\na: one\n  two\nb: 1\n"
+
+
+def test_combine_skips_fixes_that_touch_the_same_lines():
+    a = Fix("a", (Edit(Span(2, 3, 2, 5), "x"),))
+    b = Fix("b", (Edit(Span(2, 7, 2, 8), "y"),))
+    c = Fix("c", (Edit(Span(4, 1, 4, 1), "z\n"),))
+    assert actions.combine([a, b, c]) == [a.edits[0], c.edits[0]]
+
+
+# -- the workspace index -----------------------------------------------------------------------
+
+NS = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    linkerd.io/inject: enabled\n"
+DEPLOY = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n"
+    "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
+    "    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n"
+)
+
+
+def _ws(tmp_path, config="") -> Workspace:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "ns.yaml").write_text(NS)
+    (tmp_path / "web.yaml").write_text(DEPLOY)
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "other-ns.yaml").write_text(NS.replace("enabled", "disabled"))
+    if config:
+        (tmp_path / ".linkerd-lint.yaml").write_text(config)
+    ws = Workspace(str(tmp_path))
+    ws.begin_indexing()
+    ws.install_index(ws.build_index(), ws.engine)
+    return ws
+
+
+def rules_of(outcome):
+    return sorted((f.rule_id, f.span.line) for f in outcome.findings)
+
+
+def test_workspace_lint_uses_the_index(tmp_path):
+    ws = _ws(tmp_path, "exclude: [vendor/]\n")
+    assert sorted(ws.disk) == [".linkerd-lint.yaml", "ns.yaml", "web.yaml"]  # vendor/ excluded, like the CLI
+    out = ws.lint("web.yaml", DEPLOY)
+    assert rules_of(out) == [("LNK201", 9)] and not out.dependents_stale
+    # the Namespace buffer as edited: no injection; its dependents are stale
+    out = ws.lint("ns.yaml", NS.replace("enabled", "disabled"))
+    assert out.dependents_stale
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == []
+    # closing the buffer: the disk version counts again
+    assert ws.close("ns.yaml")
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == [("LNK201", 9)]
+
+
+def test_workspace_follows_the_disk(tmp_path):
+    ws = _ws(tmp_path)
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == [("LNK201", 9)]
+    (tmp_path / "ns.yaml").unlink()
+    assert ws.file_changed(str(tmp_path / "ns.yaml"), deleted=True)
+    # the other Namespace file (not excluded here) says disabled: nothing to report
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == []
+    # a change that does not touch run-wide facts does not make open documents stale
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    assert not ws.file_changed(str(tmp_path / "cm.yaml"))
+
+
+def test_workspace_with_a_broken_configuration_uses_defaults(tmp_path):
+    ws = _ws(tmp_path, "linkerd-version: 2.18\n")  # a float: the schema wants a string
+    assert ws.problem and "linkerd-version" in ws.problem
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == [("LNK201", 9)]
+
+
+def test_is_config(tmp_path):
+    ws = _ws(tmp_path)
+    assert ws.is_config(str(tmp_path / ".linkerd-lint.yaml"))
+    assert ws.is_config(str(tmp_path / "pyproject.toml"))
+    assert ws.is_config(str(tmp_path.parent / ".linkerd-lint.yml"))  # discovery walks up
+    assert not ws.is_config(str(tmp_path / "sub" / ".linkerd-lint.yaml"))
+    assert not ws.is_config(str(tmp_path / "ns.yaml"))
+    assert os.path.basename(ws.root) == tmp_path.name
