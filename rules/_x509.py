@@ -197,9 +197,11 @@ def when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def each_certificate(facts):
-    """(material, certificate, what it is) for every certificate of the run's identity material."""
+def each_certificate(facts, inv):
+    """(material, certificate, what it is) for every certificate of the identity material in reported files."""
     for m in facts.materials:
+        if not inv.reports(m.path):
+            continue  # read for context only: not parsed unless another finding needs it
         for c in certificates(facts, m):
             if m.role == "anchors":
                 what = "trust anchor inlined in the proxy" if m.inlined else "trust anchor"

@@ -106,10 +106,12 @@ def check(ctx):
     control_planes = facts(inv).control_planes
     issuer_certs = [c for c in certs if c.data["spec"].get("secretName") == ISSUER_SECRET]
     for cert in issuer_certs:
-        _check_issuer(ctx, cert, control_planes)
+        if inv.reports(cert):
+            _check_issuer(ctx, cert, control_planes)
     bundles = [r for r in inv.resources if r.kind == "Bundle" and r.group == TRUST_GROUP and _targets_trust_roots(r)]
     for cert in _anchor_certificates(inv, certs, issuer_certs, bundles):
-        _check_anchor(ctx, cert, bundles)
+        if inv.reports(cert):
+            _check_anchor(ctx, cert, bundles)
 
 
 def _check_issuer(ctx, cert, control_planes) -> None:

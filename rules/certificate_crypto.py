@@ -61,6 +61,8 @@ def check(ctx):
     if facts is None:
         return
     for material in facts.materials:
+        if not ctx.inventory.reports(material.path):
+            continue
         found = certificates(facts, material)
         if not found:
             continue

@@ -57,7 +57,7 @@ def check(ctx):
     if facts is None or not facts.materials:
         return
     moment = now(ctx.settings)
-    for material, cert, what in each_certificate(facts):
+    for material, cert, what in each_certificate(facts, ctx.inventory):
         if moment < cert.not_before:
             report(ctx, material, f"{what} {cert.label} in {material.origin} is not valid before "
                                   f"{when(cert.not_before)}; Linkerd refuses it until then")

@@ -59,7 +59,7 @@ def check(ctx):
     moment = now(ctx.settings)
     days = ctx.settings.cert_expiry_warning_days
     horizon = moment + datetime.timedelta(days=days)
-    for material, cert, what in each_certificate(facts):
+    for material, cert, what in each_certificate(facts, ctx.inventory):
         if cert.not_before <= moment <= cert.not_after and horizon > cert.not_after:
             left = cert.not_after - moment
             report(

@@ -53,7 +53,7 @@ def check(ctx):
     if facts is None:
         return
     for issuer in facts.materials:
-        if issuer.role != "issuer":
+        if issuer.role != "issuer" or not ctx.inventory.reports(issuer.path):
             continue
         chain = certificates(facts, issuer)
         bundles = anchor_candidates(facts, issuer)

@@ -66,12 +66,13 @@ def check(ctx):
     if facts is None:
         return
     for scheme in facts.schemes:
-        if scheme.value not in SCHEME_KEYS:
+        if scheme.value not in SCHEME_KEYS and ctx.inventory.reports(scheme.path):
             report(ctx, scheme, f"identity.issuer.scheme {scheme.value!r} is neither {SCHEME_LINKERD!r} nor "
                                 f"{SCHEME_K8S!r}; the chart then renders no issuer Secret and the identity controller "
                                 "expects tls.crt/tls.key")
     for secret in facts.secrets:
-        _check_secret(ctx, facts, secret)
+        if ctx.inventory.reports(secret):
+            _check_secret(ctx, facts, secret)
 
 
 def _check_secret(ctx, facts, secret) -> None:

@@ -537,3 +537,26 @@ def test_files_without_certificates_do_not_import_cryptography(tmp_path):
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_context_files_lend_anchors_but_are_not_judged(tmp_path, pki):
+    other_root = cert("root.linkerd.cluster.local", key("ec256", 4))
+    old = cert("old-root", key("ec256", 3), nb="2020-01-01", na="2021-01-01")
+    files = {"issuer.yaml": issuer_secret(pki["issuer"]), "cluster/roots.yaml": trust_roots(other_root, old)}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    result = lint_paths(["issuer.yaml"], cwd=str(tmp_path), overrides={"now": NOW}, select=["LNK7"],
+                        context=["cluster"])
+    # The expired anchor in the context file is not reported; the issuer is judged against it.
+    assert found(result) == [("LNK703", "issuer.yaml", 7, 12)]
+    code = (
+        "import sys\n"
+        "from linter.api import lint_paths\n"
+        "r = lint_paths(['web.yaml'], cwd=sys.argv[1], context=['cluster'], overrides={'now': '2030-06-01'})\n"
+        "print(len(r.findings), 'cryptography' in sys.modules)\n"
+    )
+    (tmp_path / "web.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.split() == ["0", "False"], proc.stderr
