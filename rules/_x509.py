@@ -158,11 +158,13 @@ def issuer_problems(c: Cert) -> list:
     """Why Linkerd refuses ``c`` as the identity issuer (empty: accepted)."""
     out = []
     if c.key != ("ECDSA", "P-256"):
-        out.append(f"its key is {c.key_text}; the issuer must use ECDSA P-256")
+        out.append(f"its key is {c.key_text}; the issuer must use ECDSA P-256, the only issuer key Linkerd supports")
     elif c.signature_oid not in (OID_ECDSA_SHA256, OID_SHA256_RSA):
-        out.append(f"it is signed with {c.signature}; the issuer must be signed with ECDSA-SHA256 or SHA256-RSA")
+        out.append(f"it is signed with {c.signature}; Linkerd requires the issuer to be signed with ECDSA-SHA256 "
+                   "or SHA256-RSA")
     if not c.is_ca:
-        out.append("it is not a CA (basicConstraints CA:TRUE is missing); the identity controller refuses it")
+        out.append("it is not a CA (basicConstraints CA:TRUE is missing), and the identity controller refuses an "
+                   "issuer that cannot sign certificates")
     return out
 
 
@@ -171,17 +173,18 @@ def anchor_problems(c: Cert) -> list:
     kind, size = c.key
     if kind == "ECDSA":
         if size != "P-256":
-            return [f"its key is ECDSA {size}; an ECDSA trust anchor must use P-256"]
+            return [f"its key is ECDSA {size}; Linkerd supports ECDSA trust anchors on P-256 only"]
         if c.signature_oid not in (OID_ECDSA_SHA256, OID_SHA256_RSA):
-            return [f"it is signed with {c.signature}; an ECDSA trust anchor must be signed with ECDSA-SHA256 or SHA256-RSA"]
+            return [f"it is signed with {c.signature}; Linkerd requires an ECDSA trust anchor to be signed with "
+                    "ECDSA-SHA256 or SHA256-RSA"]
         return []
     if kind == "RSA":
         if size not in (2048, 4096):
-            return [f"its key is RSA {size}; an RSA trust anchor must be 2048 or 4096 bits"]
+            return [f"its key is RSA {size}; Linkerd supports RSA trust anchors of 2048 or 4096 bits only"]
         if c.signature_oid != OID_SHA256_RSA:
-            return [f"it is signed with {c.signature}; an RSA trust anchor must be signed with SHA256-RSA"]
+            return [f"it is signed with {c.signature}; Linkerd requires an RSA trust anchor to be signed with SHA256-RSA"]
         return []
-    return [f"its key is {c.key_text}; a trust anchor must use ECDSA P-256 or RSA 2048/4096"]
+    return [f"its key is {c.key_text}; Linkerd supports trust anchors with ECDSA P-256 or RSA 2048/4096 keys only"]
 
 
 def certificates(facts, material) -> list:
@@ -204,7 +207,7 @@ def each_certificate(facts, inv):
             continue  # read for context only: not parsed unless another finding needs it
         for c in certificates(facts, m):
             if m.role == "anchors":
-                what = "trust anchor inlined in the proxy" if m.inlined else "trust anchor"
+                what = "trust anchor"  # the origin says where (a ConfigMap, Helm values, a proxy's env)
             elif c.index == 0:
                 what = "issuer certificate"
             else:

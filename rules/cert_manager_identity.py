@@ -45,7 +45,8 @@ def go_duration(text) -> float | None:
     why=(
         "cert-manager writes the issuer into the `linkerd-identity-issuer` Secret that the identity controller "
         "mounts. Without `isCA: true` the certificate cannot sign workload certificates and Linkerd refuses it; "
-        "without `privateKey.algorithm: ECDSA` cert-manager generates RSA 2048, which Linkerd refuses as an issuer; "
+        "without `privateKey.algorithm: ECDSA` cert-manager generates RSA 2048, which Linkerd does not support as an "
+        "issuer (`linkerd check` fails fatally); "
         "a `renewBefore` not shorter than `duration` is rejected by cert-manager's webhook; and in any namespace "
         "but the control plane's, cert-manager renews a Secret Linkerd never reads while the copy Linkerd uses "
         "expires. For the trust anchor, `rotationPolicy: Always` gives each renewal a new key: unless the trust "
@@ -159,8 +160,8 @@ def _check_key(ctx, cert, spec) -> None:
         return
     if str(algo).upper() != "ECDSA":
         ctx.report_on(cert, value_of(algo_box, algo_key),
-                      f"Certificate {cert.name} for the Linkerd identity issuer uses a {algo} key; Linkerd's issuer "
-                      "must be ECDSA P-256 and the identity controller refuses anything else")
+                      f"Certificate {cert.name} for the Linkerd identity issuer uses a {algo} key; Linkerd supports "
+                      "only ECDSA P-256 issuers (algorithm: ECDSA)")
         return
     size = size_box.get(size_key)
     size = resolve_vars(size) if isinstance(size, str) else size

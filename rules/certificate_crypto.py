@@ -16,12 +16,13 @@ from ._x509 import anchor_problems, certificates, chain_to, issuer_problems, whe
         "or (warning) the issuer outlives the anchor that signed it."
     ),
     why=(
-        "Linkerd accepts narrow key types. The issuer signs every workload certificate and must be an ECDSA P-256 "
-        "CA signed with ECDSA-SHA256 or SHA256-RSA: the identity controller refuses anything else (an RSA issuer, "
-        "a P-384 key, a certificate without CA:TRUE) and proxies get no certificates; the Rust proxy does not "
-        "verify other curves either (linkerd/linkerd2#3777). Trust anchors may be ECDSA P-256 or RSA 2048/4096 "
-        "(SHA256-RSA). An issuer valid longer than its anchor silently stops working when the anchor expires, "
-        "earlier than its own date suggests."
+        "Linkerd supports narrow key types. The issuer signs every workload certificate and must be an ECDSA "
+        "P-256 CA signed with ECDSA-SHA256 or SHA256-RSA; trust anchors may be ECDSA P-256 or RSA 2048/4096 "
+        "(SHA256-RSA). Anything else fails `linkerd check` (\"... using supported crypto algorithm\", fatal) and is "
+        "refused by `linkerd install/upgrade`; proxies have rejected chains on other curves (P-521: UnknownIssuer, "
+        "linkerd/linkerd2#3777); and the identity controller refuses an issuer that is not a CA, so no proxy gets "
+        "a certificate. An issuer valid longer than its anchor stops verifying when the anchor expires, earlier "
+        "than its own date suggests."
     ),
     how_to_fix=(
         "Regenerate the issuer as an intermediate CA with a P-256 key (`step certificate create ... --profile "
@@ -69,8 +70,7 @@ def check(ctx):
         if material.role == "anchors":
             for cert in found:
                 for problem in anchor_problems(cert):
-                    report(ctx, material, f"trust anchor {cert.label} in {material.origin}: {problem}; "
-                                          "Linkerd refuses the bundle")
+                    report(ctx, material, f"trust anchor {cert.label} in {material.origin}: {problem}")
             continue
         issuer = found[0]
         for problem in issuer_problems(issuer):

@@ -205,7 +205,9 @@ def test_anchors_inlined_in_a_manually_injected_proxy(tmp_path):
     )
     result = run(tmp_path, {"web.yaml": deploy})
     assert found(result) == [("LNK701", "web.yaml", 14, 22)]
-    assert "trust anchor inlined in the proxy" in result.findings[0].message
+    assert result.findings[0].message.startswith(
+        "trust anchor CN=root.linkerd.cluster.local in Deployment shop/web container linkerd-proxy env "
+        "LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS expired on 2021-01-01 00:00 UTC")
     assert result.findings[0].field_path == ("spec", "template", "spec", "containers", 1, "env", 0, "value")
 
 
