@@ -15,27 +15,15 @@ Sources (linkerd/linkerd2):
 
 from __future__ import annotations
 
-ALPHA = "config.alpha.linkerd.io/proxy-enable-native-sidecar"
-BETA = "config.beta.linkerd.io/proxy-enable-native-sidecar"
-GA = "config.linkerd.io/proxy-enable-native-sidecar"
+from ._native import ALPHA, BETA, GA
+from ._native import parse_bool as go_bool
+
 ADMIN_SHUTDOWN = "config.linkerd.io/proxy-admin-shutdown"
 ADMIN_PORT = "config.linkerd.io/admin-port"
 WAIT_BEFORE_EXIT = "config.alpha.linkerd.io/proxy-wait-before-exit-seconds"
 
 NATIVE_SINCE = (2, 15)
 SHUTDOWN_OPT_IN_SINCE = (2, 16)
-
-_TRUE = ("1", "t", "T", "TRUE", "true", "True")
-_FALSE = ("0", "f", "F", "FALSE", "false", "False")
-
-
-def go_bool(text):
-    """Go's strconv.ParseBool: True/False, or None when Go would reject the text."""
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return None
 
 
 def native_keys(version: tuple) -> tuple:
