@@ -453,6 +453,8 @@ def _matches(match, path: tuple, kind: str):
 
 
 def service_profile(spec, version, target):
+    if target < (2, 11) and not _seq(spec.get("routes")):
+        yield ("spec",), "container", "Linkerd 2.10's ServiceProfile validator rejects a profile without routes"
     for i, route in enumerate(_seq(spec.get("routes"))):
         if not isinstance(route, YMap):
             continue

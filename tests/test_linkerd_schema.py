@@ -740,3 +740,17 @@ def test_validators_are_compiled_once(tmp_path, monkeypatch):
     server = "apiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata: {name: s%d}\nspec: {podSelector: {}, port: 80}\n"
     lnk601(tmp_path, "---\n".join(server % i for i in range(20)))
     assert built == [("linkerd-resource", "policy.linkerd.io", "Server", "v1beta3")]
+
+
+def test_service_profile_without_routes_only_fails_on_2_10(tmp_path):
+    text = """\
+        apiVersion: linkerd.io/v1alpha2
+        kind: ServiceProfile
+        metadata: {name: web.shop.svc.cluster.local, namespace: shop}
+        spec:
+          retryBudget: {retryRatio: 0.2, minRetriesPerSecond: 10, ttl: 10s}
+        """
+    assert lnk601(tmp_path, text) == []
+    assert lnk601(tmp_path, text, **{"linkerd-version": "2.10"}) == [
+        (4, 1, "error", "Linkerd 2.10's ServiceProfile validator rejects a profile without routes")
+    ]
