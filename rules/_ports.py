@@ -240,6 +240,16 @@ def service_opaque_value(svc, inventory):
     return None
 
 
+POLICY_OUTBOUND_SINCE = (2, 13)  # before, the Go destination controller read Service opaque ports
+
+
+def service_listed_ports(text: str, ports, settings):
+    """The ports a Service's opaque-ports list marks, as its reader parses it (None: the list is void)."""
+    if settings.linkerd_version < POLICY_OUTBOUND_SINCE:
+        return go_port_set(text, {sp.name: sp.port for sp in ports if sp.name and sp.port is not None})
+    return rust_port_set(text)
+
+
 def service_opaque(svc, ports, settings, inventory) -> dict:
     """Service port -> True/False/None (unknown): is it opaque for meshed clients?"""
     found = service_opaque_value(svc, inventory)
@@ -251,7 +261,7 @@ def service_opaque(svc, ports, settings, inventory) -> dict:
             explicit = "unknown"
         else:
             # An invalid list is read as empty by the policy controller.
-            explicit = rust_port_set(text) or set()
+            explicit = service_listed_ports(text, ports, settings) or set()
     else:
         # What the injector writes at CREATE; if it writes nothing, the controller's default applies.
         filtered = set()

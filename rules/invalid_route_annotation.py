@@ -193,7 +193,8 @@ def _accrual(report, texts, version):
     mode = texts[ACCRUAL]
     dropped = "its failure accrual (circuit breaking) settings"
     if mode not in modes:
-        report(ACCRUAL, f"{mode!r} is not a failure-accrual mode ({' or '.join(modes)})", dropped)
+        fix = mode.strip().lower() if mode.strip().lower() in modes else None
+        report(ACCRUAL, f"{mode!r} is not a failure-accrual mode ({' or '.join(modes)})", dropped, fix)
         return
     text = texts.get(MAX_FAILURES)
     if text is not None and not (text.isdigit() and int(text) < 2**32):

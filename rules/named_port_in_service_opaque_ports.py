@@ -4,9 +4,7 @@ from linter.values import resolve_vars
 
 from ._common import mapping
 from ._grammar import port_entries
-from ._ports import OPAQUE, entry_where, service_ports
-
-POLICY_OUTBOUND_SINCE = (2, 13)  # the policy controller serves outbound (Service) policy
+from ._ports import OPAQUE, POLICY_OUTBOUND_SINCE, entry_where, service_ports
 
 
 @rule(

@@ -2,7 +2,6 @@ from linter.rule import Example, Related, Severity, rule
 from linter.values import resolve_vars
 
 from ._common import describe_source
-from ._grammar import rust_port_set
 from ._ports import (
     APP_PROTOCOL_SINCE,
     OPAQUE,
@@ -12,6 +11,7 @@ from ._ports import (
     is_tcp,
     pod_opaque,
     pod_skip_inbound,
+    service_listed_ports,
     service_opaque_value,
     service_ports,
 )
@@ -122,7 +122,7 @@ def _service(ctx):
     text = resolve_vars(raw) if isinstance(raw, str) else None
     if text is None:
         return
-    listed = rust_port_set(text)
+    listed = service_listed_ports(text, service_ports(svc), ctx.settings)
     if listed is None:
         return  # an invalid list is LNK302's or LNK305's
     defaults = default_opaque(ctx.settings)

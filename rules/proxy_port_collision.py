@@ -24,7 +24,7 @@ _ROLES = {
         "(control), or on the ports the `config.linkerd.io/*-port` annotations choose. Neither the injector nor "
         "the API server checks for a clash: at runtime either the application or the proxy fails to bind "
         "(\"address in use\"), and the pod crash-loops or never becomes ready. Dovecot's ManageSieve on 4190 is a "
-        "classic case."
+        "classic case. (A `hostPort` is not a clash: it is opened on the node and forwarded to the container port.)"
     ),
     how_to_fix=(
         "Move the proxy out of the way with the matching annotation on the pod template (e.g. "

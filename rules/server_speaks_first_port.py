@@ -30,6 +30,20 @@ SERVER_SPEAKS_FIRST = {
 }
 
 
+_NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: queue\n  annotations:\n    linkerd.io/inject: enabled\n"
+_SERVICE = (
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata:\n"
+    "  name: nats\n"
+    "  namespace: queue\n"
+    "spec:\n"
+    "  selector: {app: nats}\n"
+    "  ports:\n"
+    "    - port: 4222\n"
+)
+
+
 @rule(
     id="LNK306",
     name="server-speaks-first-port",
@@ -58,36 +72,28 @@ SERVER_SPEAKS_FIRST = {
         "kind: Deployment\n"
         "metadata:\n"
         "  name: nats\n"
+        "  namespace: queue  # <- LNK306 @file:service.yaml:9:13\n"
         "spec:\n"
         "  selector:\n"
         "    matchLabels: {app: nats}\n"
         "  template:\n"
         "    metadata:\n"
         "      labels: {app: nats}\n"
-        "      annotations:\n"
-        "        linkerd.io/inject: enabled\n"
         "    spec:\n"
         "      containers:\n"
         "        - name: nats\n"
         "          image: nats:2.10\n"
         "          ports:\n"
         "            - containerPort: 4222  # <- LNK306 @4222\n"
-        "            - containerPort: 8222\n"
-        "---\n"
-        "apiVersion: v1\n"
-        "kind: Service\n"
-        "metadata:\n"
-        "  name: nats\n"
-        "spec:\n"
-        "  selector: {app: nats}\n"
-        "  ports:\n"
-        "    - port: 4222  # <- LNK306 @4222\n"
+        "            - containerPort: 8222\n",
+        files=(("namespace.yaml", _NAMESPACE), ("service.yaml", _SERVICE)),
     ),
     good=Example(
         "apiVersion: apps/v1\n"
         "kind: Deployment\n"
         "metadata:\n"
         "  name: nats\n"
+        "  namespace: queue\n"
         "spec:\n"
         "  selector:\n"
         "    matchLabels: {app: nats}\n"
@@ -95,7 +101,6 @@ SERVER_SPEAKS_FIRST = {
         "    metadata:\n"
         "      labels: {app: nats}\n"
         "      annotations:\n"
-        "        linkerd.io/inject: enabled\n"
         "        config.linkerd.io/opaque-ports: \"4222\"\n"
         "    spec:\n"
         "      containers:\n"
@@ -103,18 +108,11 @@ SERVER_SPEAKS_FIRST = {
         "          image: nats:2.10\n"
         "          ports:\n"
         "            - containerPort: 4222\n"
-        "            - containerPort: 8222\n"
-        "---\n"
-        "apiVersion: v1\n"
-        "kind: Service\n"
-        "metadata:\n"
-        "  name: nats\n"
-        "  annotations:\n"
-        "    config.linkerd.io/opaque-ports: \"4222\"\n"
-        "spec:\n"
-        "  selector: {app: nats}\n"
-        "  ports:\n"
-        "    - port: 4222\n"
+        "            - containerPort: 8222\n",
+        files=(
+            ("namespace.yaml", _NAMESPACE),
+            ("service.yaml", _SERVICE.replace("  name: nats\n", "  name: nats\n  annotations:\n    config.linkerd.io/opaque-ports: \"4222\"\n")),
+        ),
     ),
 )
 def check(ctx):

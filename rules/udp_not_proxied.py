@@ -72,6 +72,7 @@ def check(ctx):
         if p.protocol == "UDP":
             ctx.report(
                 p.where("protocol"),
-                f"container {p.container.get('name')} declares UDP port {p.number}; the linkerd-proxy carries TCP only, "
+                f"container {p.container.get('name')} declares UDP port{'' if p.number is None else f' {p.number}'}; "
+                "the linkerd-proxy carries TCP only, "
                 "so this traffic bypasses the mesh (no mTLS, metrics or policy)",
             )

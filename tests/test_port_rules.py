@@ -290,3 +290,13 @@ def test_udp_ports_of_meshed_pods(tmp_path):
     assert places(r, "LNK307") == [("app.yaml", *at(app, "UDP"))]
     assert str(r.findings[0].severity) == "info"
     assert places(lint(tmp_path, {"app.yaml": app}, "LNK307")) == []  # mesh membership unknown
+
+
+def test_service_port_names_count_before_the_policy_controller(tmp_path):
+    app = workload("- containerPort: 3306")  # 3306 is opaque by default on the pods
+    svc = service("- name: mysql\n  port: 3306", 'config.linkerd.io/opaque-ports: "mysql"')
+    files = {"ns.yaml": NS, "app.yaml": app, "svc.yaml": svc}
+    # the policy controller (2.13+) voids the list, so the Service port is not opaque
+    assert places(lint(tmp_path, files, "LNK304")) == [("svc.yaml", *at(svc, '"mysql"'))]
+    # the Go destination controller resolved Service port names
+    assert places(lint(tmp_path, files, "LNK304", config={"linkerd-version": "2.12"})) == []
