@@ -17,6 +17,17 @@ from linter.source import parse_text
 from .examples import CONFIG_NAME
 
 FIXABLE = [r for r in load_registry().rules.values() if r.fixable]
+# Fixable rules whose bad example does not meet the standard yet, and why.  strict: once the
+# example is fixed this test passes unexpectedly and fails, so the entry must go.
+KNOWN_GAPS = {
+    "LNK205": "the bad example also holds cases without a fix (`1.5 seconds`, `10.0.0.0/8,`)",
+    "LNK206": "the bad example holds no case the rule can fix",
+    "LNK302": "the bad example also holds a case without a fix (`mysql-x` is not a port)",
+}
+CASES = [
+    pytest.param(r, id=r.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[r.id])] if r.id in KNOWN_GAPS else [])
+    for r in FIXABLE
+]
 _COMMENT = re.compile(r"(?:^|\s)(#.*?)\s*$")
 
 
@@ -45,7 +56,7 @@ def test_there_are_fixable_rules():
     assert {"LNK101", "LNK102", "LNK103", "LNK104", "LNK202"} <= {r.id for r in FIXABLE}
 
 
-@pytest.mark.parametrize("rule", FIXABLE, ids=[r.id for r in FIXABLE])
+@pytest.mark.parametrize("rule", CASES)
 def test_fixing_the_bad_example(rule, run_cli, tmp_path):
     """The bad example, fixed, passes the rule, keeps every comment, and a second fix changes nothing."""
     files = write_example(rule.bad, tmp_path)
