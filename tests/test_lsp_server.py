@@ -405,3 +405,78 @@ async def test_positions_are_utf16_code_units(client, workspace):
     # hover positions come in UTF-16 too: the key after the emoji
     hover = await _hover(client, uri, 11, units - 5)
     assert hover.contents.value.startswith("**`linkerd.io/inject`**")
+
+
+@pytest.mark.asyncio
+async def test_configuration_findings_are_published_on_the_configuration_file(client, workspace):
+    config = workspace / ".linkerd-lint.yaml"
+    config.write_text('linkerd-version: "2.18"\nignore: [LNK999]\n')
+    client.workspace_did_change_watched_files(
+        T.DidChangeWatchedFilesParams([T.FileEvent(uri=config.as_uri(), type=T.FileChangeType.Changed)])
+    )
+    open_doc(client, workspace / "apps" / "web.yaml")
+    diags = await diagnostics(client, config.as_uri(), lambda d: len(d) > 0)
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diags] == [("LNK004", 1, 9)]
+    # opening the configuration file keeps them (its own lint finds nothing else)
+    open_doc(client, config)
+    await asyncio.sleep(0.3)
+    assert [d.code for d in client.diagnostics[config.as_uri()]] == ["LNK004"]
+    config.write_text('linkerd-version: "2.18"\n')
+    client.text_document_did_save(T.DidSaveTextDocumentParams(text_document=T.TextDocumentIdentifier(uri=config.as_uri())))
+    await diagnostics(client, config.as_uri(), lambda d: d == [])
+
+
+@pytest.mark.asyncio
+async def test_random_edits_never_break_the_server(client, workspace):
+    import random
+
+    rnd = random.Random(1234)
+    text = BAD_INJECT + "---\n" + NAMESPACE
+    uri = open_doc(client, workspace / "apps" / "fuzz.yaml", text)
+    await diagnostics(client, uri, lambda d: True)
+    alphabet = ' \t\n:-#"\'{}[],|>&*!%@`é😀abc\r\\'
+    for version in range(2, 62):
+        pos = rnd.randrange(len(text) + 1)
+        if rnd.random() < 0.5 and text:
+            text = text[:pos] + text[pos + rnd.randint(1, 8):]
+        else:
+            text = text[:pos] + "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 4))) + text[pos:]
+        replace_all(client, uri, text, version)
+        line, char = rnd.randint(0, 40), rnd.randint(0, 90)  # sometimes beyond the text
+        position = T.Position(line, char)
+        await _hover(client, uri, line, char)
+        await _complete(client, uri, line, char)
+        await client.text_document_code_action_async(
+            T.CodeActionParams(
+                text_document=T.TextDocumentIdentifier(uri=uri),
+                range=T.Range(position, position),
+                context=T.CodeActionContext(diagnostics=[]),
+            )
+        )
+    # the last version is linted and published; no internal error was logged
+    replace_all(client, uri, BAD_INJECT, 100)
+    await diagnostics(client, uri, lambda d: codes(d) == [("LNK101", 12, 27)])
+    assert not [m for m in client.log_messages + client.messages if m.type == T.MessageType.Error]
+
+
+@pytest.mark.asyncio
+async def test_crlf_and_untitled_documents(client, workspace):
+    crlf = BAD_INJECT.replace("\n", "\r\n")
+    uri = open_doc(client, workspace / "apps" / "crlf.yaml", crlf)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    assert [(d.code, d.range) for d in diags] == [("LNK101", T.Range(T.Position(12, 27), T.Position(12, 33)))]
+    result = await client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri), range=diags[0].range, context=T.CodeActionContext(diagnostics=diags)
+        )
+    )
+    assert apply_edits(crlf, edits_of(result[0], uri)) == crlf.replace('"true"', '"enabled"')
+    disable = apply_edits(crlf, edits_of(result[1], uri))
+    assert '"true"  # linkerd-lint: disable=LNK101\r\n' in disable
+    # an unsaved, untitled buffer in YAML mode is linted too (with the default settings)
+    untitled = "untitled:Untitled-1"
+    client.text_document_did_open(
+        T.DidOpenTextDocumentParams(T.TextDocumentItem(uri=untitled, language_id="yaml", version=1, text=BAD_INJECT))
+    )
+    diags = await diagnostics(client, untitled, lambda d: len(d) > 0)
+    assert [d.code for d in diags] == ["LNK101"]

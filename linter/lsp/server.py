@@ -57,6 +57,7 @@ class Doc:
     text: str = ""
     findings: list = field(default_factory=list)
     waiters: list = field(default_factory=list)  # (version, future) of requests waiting for fresh findings
+    diagnostics: list = field(default_factory=list)  # published for the findings
 
 
 class LinkerdLintServer(LanguageServer):
@@ -67,7 +68,7 @@ class LinkerdLintServer(LanguageServer):
         self.loose: dict = {}  # directory -> Workspace for files outside every folder
         self.docs: dict = {}  # uri -> Doc
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
-        self.elsewhere: dict = {}  # uri -> diagnostics published on files no run reads (config)
+        self.elsewhere: dict = {}  # uri -> (Workspace, diagnostics) on files no run reads (config)
         self.logged: set = set()
         self.lint_times: list = []  # seconds per lint
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkerd-lint")
@@ -86,6 +87,11 @@ class LinkerdLintServer(LanguageServer):
         self.window_log_message(params)
         if show:
             self.window_show_message(T.ShowMessageParams(type=kind, message=message))
+
+    def failed(self, what: str, error: Exception) -> None:
+        """A bug in the server: logged (stderr and the client's log), never fatal."""
+        log.error("%s failed", what, exc_info=error)
+        self.say(f"linkerd-lint: {what} failed: {type(error).__name__}: {error} (please report this)", T.MessageType.Error)
 
     def client_supports(self, path: str, default=False):
         from pygls.lsp._capabilities import get_capability
@@ -158,8 +164,8 @@ class LinkerdLintServer(LanguageServer):
                 td = self.workspace.get_text_document(uri)
                 job = (doc, ws.engine, td.source, td.version, time.perf_counter())
                 known = ws.known(doc.display)
-            except Exception:  # noqa: BLE001
-                log.exception("cannot start a lint of %s", uri)
+            except Exception as e:  # noqa: BLE001
+                self.failed(f"starting a lint of {uri}", e)
                 continue
             self.busy = True
             fut = asyncio.get_running_loop().run_in_executor(self.pool, ws.compute, doc.display, job[2], known)
@@ -171,21 +177,23 @@ class LinkerdLintServer(LanguageServer):
         try:
             if fut.cancelled():
                 return
-            outcome, facts = fut.result()
+            outcome, facts, fingerprint = fut.result()
             if self.docs.get(doc.uri) is doc and doc.ws.engine is engine:  # else: closed, or config reloaded
-                self.publish(doc, outcome, facts, text, version, started)
+                self.publish(doc, outcome, (facts, fingerprint), text, version, started)
         except Exception as e:  # noqa: BLE001 - never take the server down
-            log.exception("lint failed")
-            self.say(f"linkerd-lint: internal error while linting {doc.display}: {type(e).__name__}: {e} (please report this)", T.MessageType.Error)
+            self.failed(f"linting {doc.display}", e)
         finally:
             self._next()
 
-    def publish(self, doc: Doc, outcome, facts, text: str, version, started: float) -> None:
-        stale = doc.ws.adopt(doc.display, facts)
+    def publish(self, doc: Doc, outcome, contribution: tuple, text: str, version, started: float) -> None:
+        stale = doc.ws.adopt(doc.display, *contribution)
         doc.text, doc.version, doc.findings = text, version, outcome.findings
         lines = Lines(text, self.encoding)
-        diagnostics = [self.diagnostic(f, lines, doc.ws) for f in outcome.findings]
-        self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version))
+        doc.diagnostics = [self.diagnostic(f, lines, doc.ws) for f in outcome.findings]
+        extra = self.elsewhere.get(doc.uri, (None, []))[1]  # e.g. LNK004 on the open configuration file
+        self.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(uri=doc.uri, diagnostics=doc.diagnostics + extra, version=version)
+        )
         self.lint_times.append(time.perf_counter() - started)
         self._publish_elsewhere(doc.ws, outcome.elsewhere)
         for msg in outcome.internal_errors:
@@ -271,16 +279,19 @@ class LinkerdLintServer(LanguageServer):
         by_uri: dict = {}
         for f in findings:
             path = f.path if os.path.isabs(f.path) else os.path.abspath(f.path)  # rules make it relative to the cwd
-            lines = self.lines_of(path)
-            by_uri.setdefault(from_fs_path(path), []).append(self.diagnostic(f, lines, ws))
-        for uri, old in list(self.elsewhere.items()):
-            if uri not in by_uri and old and self.workspace_for(to_fs_path(uri)) is ws:
+            by_uri.setdefault(from_fs_path(path), []).append(self.diagnostic(f, self.lines_of(path), ws))
+        for uri, (owner, old) in list(self.elsewhere.items()):
+            if owner is ws and old and uri not in by_uri:
                 by_uri[uri] = []
         for uri, diags in by_uri.items():
-            key = [(d.code, d.range.start.line, d.range.start.character, d.message) for d in diags]
-            if self.elsewhere.get(uri) != key:
-                self.elsewhere[uri] = key
-                self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=diags))
+            old = self.elsewhere.get(uri, (ws, []))[1]
+            if [_diag_key(d) for d in old] == [_diag_key(d) for d in diags]:
+                continue
+            self.elsewhere[uri] = (ws, diags)
+            doc = self.docs.get(uri)
+            own = doc.diagnostics if doc is not None else []
+            version = doc.version if doc is not None else None
+            self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=own + diags, version=version))
 
     # -- workspace lifecycle -------------------------------------------------------------
 
@@ -406,8 +417,8 @@ def create_server() -> LinkerdLintServer:
         try:
             if doc.ws.ready and doc.ws.close(doc.display):
                 ls.relint(doc.ws)
-        except Exception:  # noqa: BLE001
-            log.exception("close failed")
+        except Exception as e:  # noqa: BLE001
+            ls.failed("closing a document", e)
 
     @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LinkerdLintServer, params: T.DidChangeWatchedFilesParams):
@@ -423,8 +434,8 @@ def create_server() -> LinkerdLintServer:
                     try:
                         if ws.file_changed(path, deleted=change.type == T.FileChangeType.Deleted):
                             stale.add(id(ws))
-                    except Exception:  # noqa: BLE001
-                        log.exception("index update failed")
+                    except Exception as e:  # noqa: BLE001
+                        ls.failed("updating the index", e)
         for ws in ls.folders:
             if id(ws) in reload:
                 ls.reload(ws)
@@ -448,24 +459,24 @@ def create_server() -> LinkerdLintServer:
     async def code_action(ls: LinkerdLintServer, params: T.CodeActionParams):
         try:
             return await code_actions(ls, params)
-        except Exception:  # noqa: BLE001
-            log.exception("code actions failed")
+        except Exception as e:  # noqa: BLE001
+            ls.failed("code actions", e)
             return None
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def hover_handler(ls: LinkerdLintServer, params: T.HoverParams):
         try:
             return hover(ls, params)
-        except Exception:  # noqa: BLE001
-            log.exception("hover failed")
+        except Exception as e:  # noqa: BLE001
+            ls.failed("hover", e)
             return None
 
     @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["/", ":", "=", ","]))
     def completion_handler(ls: LinkerdLintServer, params: T.CompletionParams):
         try:
             return completion(ls, params)
-        except Exception:  # noqa: BLE001
-            log.exception("completion failed")
+        except Exception as e:  # noqa: BLE001
+            ls.failed("completion", e)
             return None
 
     @server.feature(T.SHUTDOWN)
@@ -477,6 +488,11 @@ def create_server() -> LinkerdLintServer:
         ls.pool.shutdown(wait=False, cancel_futures=True)
 
     return server
+
+
+def _diag_key(d: T.Diagnostic) -> tuple:
+    r = d.range
+    return (d.code, r.start.line, r.start.character, r.end.line, r.end.character, d.message)
 
 
 # -- features ------------------------------------------------------------------------------

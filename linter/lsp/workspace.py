@@ -11,14 +11,15 @@ Nothing here imports pygls: the benchmark and the tests drive it directly too.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 
 from linter.api import LintError, load_registry, load_settings, selection
 from linter.config import CONFIG_NAMES
 from linter.engine import Engine, FileFacts
 from linter.files import EXTENSIONS, InputError, discover, display_path, excluded
+from linter.source import MAX_FILE_BYTES
 
 CONFIG_FILES = frozenset(CONFIG_NAMES) | {"pyproject.toml"}
 
@@ -51,7 +52,9 @@ class Workspace:
         self.root = os.path.abspath(self.root)
         self.disk: dict = {}  # display path -> FileFacts read from disk
         self.buffers: dict = {}  # display path -> FileFacts of an open document, as edited
-        self.prints: dict = {}  # display path -> fingerprint of its current FileFacts
+        self.disk_prints: dict = {}  # display path -> fingerprint (see _fingerprint), from disk
+        self.buffer_prints: dict = {}  # ... of open documents
+        self.prints: dict = {}  # ... as other files' runs see it now (the buffer's when open)
         self._changed_while_indexing: set = set()
         self._indexing = False
         self.load()
@@ -84,8 +87,8 @@ class Workspace:
             chosen = set(registry.rules)
         self.engine = Engine(settings, registry, chosen, keep_sources=True)
         self.exclude = _exclude_globs(settings, self.root)
-        self.disk, self.prints, self.ready = {}, {}, False
-        self.buffers = {}
+        self.disk, self.disk_prints, self.prints, self.ready = {}, {}, {}, False
+        self.buffers, self.buffer_prints = {}, {}
 
     def is_config(self, path: str) -> bool:
         """Whether a change to ``path`` can change this workspace's configuration."""
@@ -125,24 +128,26 @@ class Workspace:
             return []
 
     def build_index(self) -> dict:
-        """Read what every file contributes (thread-safe: touches no state of this object)."""
+        """Read what every file contributes: display -> (FileFacts, fingerprint).  Touches no
+        state of this object, so it runs in a worker thread."""
         engine = self.engine
-        return {disp: engine.read_facts(real, disp) for real, disp in self.files()}
+        return {disp: _read(engine, real, disp) for real, disp in self.files()}
 
     def begin_indexing(self) -> None:
         self._indexing = True
         self._changed_while_indexing = set()
 
-    def install_index(self, disk: dict, engine=None) -> None:
+    def install_index(self, index: dict, engine=None) -> None:
         """Adopt an index built by ``build_index`` (ignored if the configuration changed meanwhile)."""
         if engine is not None and engine is not self.engine:
             return
-        self.disk = disk
+        self.disk = {d: facts for d, (facts, _) in index.items()}
+        self.disk_prints = {d: fp for d, (_, fp) in index.items() if fp is not None}
         self._indexing = False
         for path in self._changed_while_indexing:  # file events that raced the build
             self._refresh_disk(path)
         self._changed_while_indexing = set()
-        self.prints = {p: _fingerprint(f) for p, f in {**disk, **self.buffers}.items()}
+        self.prints = {**self.disk_prints, **self.buffer_prints}
         self.ready = True
 
     def file_changed(self, path: str, deleted: bool = False) -> bool:
@@ -154,28 +159,30 @@ class Workspace:
         self._refresh_disk(path, deleted)
         if display in self.buffers:
             return False  # the editor's buffer wins over the disk
-        return self._set_print(display, self.disk.get(display))
+        return self._set_print(display, self.disk_prints.get(display))
 
     def _refresh_disk(self, path: str, deleted: bool = False) -> None:
         display = self.display(path)
         if deleted or not os.path.isfile(path) or not self.lintable(path):
             self.disk.pop(display, None)
+            self.disk_prints.pop(display, None)
+            return
+        facts, fp = _read(self.engine, path, display)
+        self.disk[display] = facts
+        if fp is None:
+            self.disk_prints.pop(display, None)
         else:
-            self.disk[display] = self.engine.read_facts(path, display)
+            self.disk_prints[display] = fp
 
     def close(self, display: str) -> bool:
         """An open document was closed: its disk content counts again.  True: others must be linted again."""
         if self.buffers.pop(display, None) is None:
             return False
-        path = self.real(display)
-        if os.path.isfile(path) and self.lintable(path):
-            self.disk[display] = self.engine.read_facts(path, display)
-        else:
-            self.disk.pop(display, None)
-        return self._set_print(display, self.disk.get(display))
+        self.buffer_prints.pop(display, None)
+        self._refresh_disk(self.real(display))
+        return self._set_print(display, self.disk_prints.get(display))
 
-    def _set_print(self, display: str, facts) -> bool:
-        new = _fingerprint(facts)
+    def _set_print(self, display: str, new) -> bool:
         old = self.prints.get(display)
         if new is None:
             self.prints.pop(display, None)
@@ -191,27 +198,31 @@ class Workspace:
 
     def compute(self, display: str, text: str, known: list):
         """Lint ``text`` as the file ``display`` against ``known``; touches no state of this
-        object, so it can run in a worker thread.  Returns (Outcome, FileFacts of the text)."""
+        object, so it can run in a worker thread.  Returns (Outcome, FileFacts of the text,
+        their fingerprint)."""
         engine = self.engine
-        result = engine.run([], (), stdin=(display, text.encode("utf-8", "surrogatepass")), known=known)
+        data = text.encode("utf-8", "surrogatepass")
+        result = engine.run([], (), stdin=(display, data), known=known)
         own, elsewhere = [], []
         for f in result.findings:
             (own if f.path == display else elsewhere).append(f)
         src = result.sources.get(display)
-        facts = engine.facts_of(src) if src is not None else None
-        return Outcome(own, elsewhere, list(result.internal_errors), False), facts
+        facts = engine.facts_of(src) if src is not None else FileFacts(display)
+        return Outcome(own, elsewhere, list(result.internal_errors), False), facts, _fingerprint(facts, data)
 
-    def adopt(self, display: str, facts) -> bool:
+    def adopt(self, display: str, facts, fingerprint) -> bool:
         """Record what an open document now contributes; True when other documents must be linted again."""
-        if facts is None:
-            return False
         self.buffers[display] = facts
-        return self._set_print(display, facts)
+        if fingerprint is None:
+            self.buffer_prints.pop(display, None)
+        else:
+            self.buffer_prints[display] = fingerprint
+        return self._set_print(display, fingerprint)
 
     def lint(self, display: str, text: str) -> Outcome:
         """Lint ``text`` as the file ``display``, with every other file of the index as context."""
-        outcome, facts = self.compute(display, text, self.known(display))
-        outcome.dependents_stale = self.adopt(display, facts)
+        outcome, facts, fingerprint = self.compute(display, text, self.known(display))
+        outcome.dependents_stale = self.adopt(display, facts, fingerprint)
         return outcome
 
 
@@ -235,11 +246,22 @@ def _exclude_globs(settings, root: str) -> list:
     return out
 
 
-def _fingerprint(facts: FileFacts | None):
-    """What other files' runs see of a file: its objects with their positions (related locations point there)."""
-    if facts is None or not (facts.context or facts.retained):
-        return None
+def _read(engine, real: str, display: str) -> tuple:
+    """(FileFacts, fingerprint) of a file on disk, read once."""
     try:
-        return pickle.dumps(([r.data for r in facts.context], [r.data for r in facts.retained]), protocol=5)
-    except Exception:  # noqa: BLE001 - an unpicklable value: treat every change as relevant
-        return object()
+        with open(real, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return FileFacts(display), None
+    facts = engine.read_facts(real, display, raw)
+    return facts, _fingerprint(facts, raw)
+
+
+def _fingerprint(facts: FileFacts, data: bytes):
+    """Changes whenever what other files' runs see of this file may have changed (None: nothing).
+
+    The text's hash, not the objects': most edits of a manifest change objects kept for
+    cross-resource rules anyway, and hashing is a thousand times cheaper than comparing them."""
+    if not (facts.context or facts.retained):
+        return None
+    return hashlib.blake2b(data, digest_size=16).digest()
