@@ -132,6 +132,33 @@ def _list_type(validator, value, instance, schema):
             seen[ident] = i
 
 
+# The example CRD, shared by the good and the bad example.
+_WIDGET_CRD = (
+    "apiVersion: apiextensions.k8s.io/v1\n"
+    "kind: CustomResourceDefinition\n"
+    "metadata:\n"
+    "  name: widgets.example.com\n"
+    "spec:\n"
+    "  group: example.com\n"
+    "  scope: Namespaced\n"
+    "  names: {kind: Widget, plural: widgets, singular: widget}\n"
+    "  versions:\n"
+    "    - name: v1\n"
+    "      served: true\n"
+    "      storage: true\n"
+    "      schema:\n"
+    "        openAPIV3Schema:\n"
+    "          type: object\n"
+    "          properties:\n"
+    "            spec:\n"
+    "              type: object\n"
+    "              required: [color]\n"
+    "              properties:\n"
+    "                replicas: {type: integer, minimum: 1}\n"
+    "                color: {type: string, enum: [red, green, blue]}\n"
+)
+
+
 @rule(
     id="LNK602",
     name="custom-resource-schema",
@@ -159,33 +186,7 @@ def _list_type(validator, value, instance, schema):
         "spec:\n"
         "  replicas: \"3\"  # <- LNK602 @\"3\"\n"
         "  color: purple  # <- LNK602 @purple\n",
-        files=(
-            (
-                "crds/widget.yaml",
-                "apiVersion: apiextensions.k8s.io/v1\n"
-                "kind: CustomResourceDefinition\n"
-                "metadata:\n"
-                "  name: widgets.example.com\n"
-                "spec:\n"
-                "  group: example.com\n"
-                "  scope: Namespaced\n"
-                "  names: {kind: Widget, plural: widgets, singular: widget}\n"
-                "  versions:\n"
-                "    - name: v1\n"
-                "      served: true\n"
-                "      storage: true\n"
-                "      schema:\n"
-                "        openAPIV3Schema:\n"
-                "          type: object\n"
-                "          properties:\n"
-                "            spec:\n"
-                "              type: object\n"
-                "              required: [color]\n"
-                "              properties:\n"
-                "                replicas: {type: integer, minimum: 1}\n"
-                "                color: {type: string, enum: [red, green, blue]}\n",
-            ),
-        ),
+        files=(("crds/widget.yaml", _WIDGET_CRD),),
     ),
     good=Example(
         "apiVersion: example.com/v1\n"
@@ -195,33 +196,7 @@ def _list_type(validator, value, instance, schema):
         "spec:\n"
         "  replicas: 3\n"
         "  color: blue\n",
-        files=(
-            (
-                "crds/widget.yaml",
-                "apiVersion: apiextensions.k8s.io/v1\n"
-                "kind: CustomResourceDefinition\n"
-                "metadata:\n"
-                "  name: widgets.example.com\n"
-                "spec:\n"
-                "  group: example.com\n"
-                "  scope: Namespaced\n"
-                "  names: {kind: Widget, plural: widgets, singular: widget}\n"
-                "  versions:\n"
-                "    - name: v1\n"
-                "      served: true\n"
-                "      storage: true\n"
-                "      schema:\n"
-                "        openAPIV3Schema:\n"
-                "          type: object\n"
-                "          properties:\n"
-                "            spec:\n"
-                "              type: object\n"
-                "              required: [color]\n"
-                "              properties:\n"
-                "                replicas: {type: integer, minimum: 1}\n"
-                "                color: {type: string, enum: [red, green, blue]}\n",
-            ),
-        ),
+        files=(("crds/widget.yaml", _WIDGET_CRD),),
     ),
 )
 def check(ctx):
