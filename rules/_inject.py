@@ -1,4 +1,4 @@
-"""Shared by the injection rules: who asked for injection, and where to point for it."""
+"""Shared by the injection rules: other meshes' requests, existing sidecars, related locations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from linter.context import value_of
 from linter.located import YMap
 from linter.rule import Related
 from linter.values import resolve_vars
-
 
 ISTIO_INJECT = "sidecar.istio.io/inject"
 ISTIO_NS_LABEL = "istio-injection"

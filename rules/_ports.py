@@ -21,7 +21,7 @@ Sources (linkerd/linkerd2):
 from __future__ import annotations
 
 from linter.context import Where, value_of
-from linter.located import YMap, YSeq
+from linter.located import Span, YMap, YSeq
 from linter.values import resolve_vars
 
 from ._grammar import go_int, go_port_set, rust_port_set
@@ -319,8 +319,6 @@ def entry_where(source, container, key, index: int, entries) -> Where:
     offset = sum(len(e.raw) + 1 for e in entries[:index])
     raw = entries[index].raw
     start = span.col + lead + offset + (len(raw) - len(raw.lstrip()))
-    from linter.located import Span
-
     return Where(Span(span.line, start, span.line, start + len(raw.strip())), whole.field_path)
 
 

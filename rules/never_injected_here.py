@@ -6,8 +6,9 @@ from ._inject import label_related
 from ._proxy import inject_related, pod_anchor
 
 # The injector's webhook selectors (charts/linkerd-control-plane/values.yaml,
-# proxyInjector.namespaceSelector / objectSelector); kube-system and cert-manager since 2.12.
-EXCLUDED_NAMESPACES_SINCE = (2, 12)
+# proxyInjector.namespaceSelector / objectSelector): the admission-webhooks label since 2.10;
+# kube-system, cert-manager and the objectSelector since 2.12 (commit 539bcced3).
+SELECTORS_SINCE = (2, 12)
 OBJECT_LABELS = ("linkerd.io/control-plane-component", "linkerd.io/cni-resource")
 
 
@@ -19,9 +20,9 @@ OBJECT_LABELS = ("linkerd.io/control-plane-component", "linkerd.io/cni-resource"
     summary="A pod asks for injection, but Linkerd's proxy injector never runs for it.",
     why=(
         "The proxy injector is an admission webhook, and its selectors keep it away from some pods entirely: "
-        "Namespaces `kube-system` and `cert-manager` (Linkerd 2.12+), Namespaces labelled "
-        "`config.linkerd.io/admission-webhooks: disabled`, and pods labelled `linkerd.io/control-plane-component` "
-        "or `linkerd.io/cni-resource`. The API server never sends these pods to the injector, so "
+        "Namespaces labelled `config.linkerd.io/admission-webhooks: disabled`, and from Linkerd 2.12 the Namespaces "
+        "`kube-system` and `cert-manager` and pods labelled `linkerd.io/control-plane-component` or "
+        "`linkerd.io/cni-resource`. The API server never sends these pods to the injector, so "
         "`linkerd.io/inject: enabled` does nothing and they run without a proxy."
     ),
     how_to_fix=(
@@ -78,14 +79,17 @@ def check(ctx):
         return
     res, ns = ctx.resource, ctx.namespace
     related = inject_related(ctx)
+    old = ctx.settings.linkerd_version < SELECTORS_SINCE
     if mesh.reason == "namespace_excluded_by_webhook":
-        if ctx.settings.linkerd_version < EXCLUDED_NAMESPACES_SINCE:
-            return  # before 2.12 the injector's namespaceSelector did not exclude them
+        if old:
+            return  # before 2.12 the webhook's selectors did not exclude them
         why = f"the proxy injector's namespaceSelector excludes Namespace {res.namespace}"
     elif mesh.reason == "admission_webhooks_disabled":
         why = f"Namespace {res.namespace} is labelled {ADMISSION_WEBHOOKS}: disabled, which switches the injector off there"
         related += label_related(ns, ADMISSION_WEBHOOKS, "Linkerd's admission webhooks are switched off here")
     elif mesh.reason == "excluded_by_object_selector":
+        if old:
+            return
         label = next(k for k in OBJECT_LABELS if k in ctx.pod.labels)
         why = f"the pod is labelled {label}, which the injector's objectSelector excludes"
         related += label_related_pod(ctx, label)

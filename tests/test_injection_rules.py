@@ -209,3 +209,8 @@ def test_hand_written_proxy_but_injection_requested_is_lnk107s(tmp_path):
 def test_hand_written_quiet_cases(tmp_path, labels, containers):
     app = deployment(labels=labels, containers=containers)
     assert places(lint(tmp_path, {"app.yaml": app}, "LNK112")) == []
+
+
+def test_object_selector_only_from_2_12(tmp_path):
+    app = deployment(annotations=INJECT, labels="linkerd.io/control-plane-component: web")
+    assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": "2.11"})) == []
