@@ -125,10 +125,21 @@ class Rule:
             f"{self.summary}\n\n"
             f"### Why it matters\n\n{self.why}\n\n"
             f"### How to fix\n\n{self.how_to_fix}\n\n"
-            f"### Example (bad)\n\n```yaml\n{self.bad.yaml.rstrip()}\n```\n\n"
-            f"### Example (good)\n\n```yaml\n{self.good.yaml.rstrip()}\n```\n\n"
+            f"### Example (bad)\n\n{_example_md(self.bad)}"
+            f"### Example (good)\n\n{_example_md(self.good)}"
             f"### References\n\n{refs}\n"
         )
+
+
+def _example_md(example: Example) -> str:
+    """The example manifest, then the files and settings it is checked with."""
+    out = f"```yaml\n{example.yaml.rstrip()}\n```\n\n"
+    for name, text in example.files:
+        out += f"With `{name}` beside it:\n\n```yaml\n{text.rstrip()}\n```\n\n"
+    if example.config:
+        settings = "\n".join(f"{k}: {v!r}" if isinstance(v, str) else f"{k}: {v}" for k, v in example.config.items())
+        out += f"With this configuration (.linkerd-lint.yaml):\n\n```yaml\n{settings}\n```\n\n"
+    return out
 
 
 SCOPES = ("file", "resource", "inventory")
