@@ -13,9 +13,7 @@ Everything outside an edit's span stays byte-for-byte as it was.
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -193,7 +191,7 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
     contents: dict = {}
     files: dict = {}
     rejected: list = []
-    refused: set = set()  # (path, rule, line, col) of fixes that failed verification
+    refused: set = set()  # identities (_key) of fixes that failed verification
     seen: dict = {}  # path -> texts already produced (a fix that undoes another loops)
     unsettled: list = []
     for n in range(max_passes + 1):
@@ -201,7 +199,7 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
         findings = keep(result.findings) if keep else result.findings
         todo: dict = {}
         for f in findings:
-            if applicable(f, unsafe) and f.path in result.sources and (f.path, f.rule_id, f.span.line, f.span.col) not in refused:
+            if applicable(f, unsafe) and f.path in result.sources and _key(f) not in refused:
                 todo.setdefault(f.path, []).append(f)
         if not todo:
             break
@@ -237,6 +235,11 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
     return Outcome(result, files, rejected, unsettled)
 
 
+def _key(f) -> tuple:
+    """A finding's identity that survives other fixes moving its line."""
+    return (f.path, f.rule_id, f.resource, f.field_path, f.message if not f.field_path else "")
+
+
 def _apply_verified(path, src, chosen, rejected, refused):
     """Apply the chosen fixes together; if the result fails verification, find the fixes
     that fail on their own, drop them, and try the rest once more."""
@@ -248,7 +251,7 @@ def _apply_verified(path, src, chosen, rejected, refused):
     except Exception as e:  # noqa: BLE001
         for f in chosen:
             rejected.append((f, f"the file does not load with a round-trip YAML reader ({type(e).__name__})"))
-            refused.add((f.path, f.rule_id, f.span.line, f.span.col))
+            refused.add(_key(f))
         return src.text, []
 
     def attempt(fs):
@@ -265,7 +268,7 @@ def _apply_verified(path, src, chosen, rejected, refused):
             good.append(f)
         else:
             rejected.append((f, why))
-            refused.add((f.path, f.rule_id, f.span.line, f.span.col))
+            refused.add(_key(f))
     if good:
         text, problem = attempt(good)
         if problem is None:
@@ -282,6 +285,8 @@ def write_atomic(path: str, data: bytes) -> None:
     file system) and gets the original's permission bits (a new file: the umask's); symlinks
     are followed, so the link stays a link.
     """
+    import tempfile
+
     target = os.path.realpath(path)
     try:
         st = os.stat(target)
@@ -334,6 +339,8 @@ def runner(engine, targets, context, stdin):
 
 def unified_diff(ff: FileFix) -> str:
     """A unified diff of one file's fixes, marking a last line without a line break as diff(1) does."""
+    import difflib
+
     a, b = ff.original.splitlines(keepends=True), ff.text.splitlines(keepends=True)
     out = []
     for line in difflib.unified_diff(a, b, fromfile=f"a/{ff.path}", tofile=f"b/{ff.path}"):
