@@ -68,6 +68,8 @@ def check(ctx):
     ann = mapping(meta, "annotations") if meta is not None else None
     if ann is None or INJECT not in ann:
         return
+    if "linkerd.io/created-by" in ann or "linkerd.io/extension" in res.labels:
+        return  # rendered by Linkerd's own charts (viz annotates its Services): not the user's to edit
     delete = delete_entry(ctx.source, ann, INJECT)
     fix = Fix(f"remove {INJECT} from the {res.kind}", (delete,)) if delete is not None else None
     ctx.report(

@@ -51,6 +51,8 @@ _DEPLOY = (
         "(`linkerd.io/opaque`; anything but `http` and `kubernetes.io/h2c` is opaque). The pods' proxies decide "
         "from the pods' own annotation, in container-port terms. When the two disagree, traffic is opaque on one "
         "path and protocol-detected on the other: a server-speaks-first protocol stalls, or HTTP features vanish. "
+        "(A port made opaque on the Service by `appProtocol` alone is fine: that is the documented way for "
+        "Service traffic.) "
         "This is the offline version of `linkerd check --proxy`'s \"opaque ports are properly annotated\"."
     ),
     how_to_fix=(
@@ -116,6 +118,10 @@ def check(ctx):
                 on_pod = target in opaque
                 pod_explicit = pod_value is not None and pod_value.source in ("pod", "namespace")
                 if on_pod == on_service or not (svc_value is not None or by_app or pod_explicit):
+                    continue
+                if on_service and by_app:
+                    # appProtocol on the Service is Linkerd's recommended way for Service traffic
+                    # (2.18 docs); linkerd check does not ask the pods to repeat it either.
                     continue
                 _report(ctx, svc, sp, target, on_service, by_app, svc_value, pod, pod_value)
                 break  # one finding per Service port

@@ -64,7 +64,7 @@ def check(ctx):
     others = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
     ctx.report(
         value_of(container, key),
-        f"{what} is already a proxy sidecar{others}; the proxy injector skips pods that have one, "
+        f"{what} counts as an existing proxy sidecar{others}; the proxy injector skips pods that have one, "
         "so the request to inject this pod does nothing",
         related=inject_related(ctx),
     )

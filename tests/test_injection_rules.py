@@ -214,3 +214,12 @@ def test_hand_written_quiet_cases(tmp_path, labels, containers):
 def test_object_selector_only_from_2_12(tmp_path):
     app = deployment(annotations=INJECT, labels="linkerd.io/control-plane-component: web")
     assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": "2.11"})) == []
+
+
+def test_inject_on_linkerd_rendered_service_is_quiet(tmp_path):
+    svc = (
+        "kind: Service\napiVersion: v1\nmetadata:\n  name: metrics-api\n  namespace: linkerd-viz\n"
+        "  labels:\n    linkerd.io/extension: viz\n  annotations:\n    linkerd.io/created-by: linkerd/helm edge-25.4.4\n"
+        "    linkerd.io/inject: enabled\nspec:\n  ports: [{port: 8085}]\n"
+    )
+    assert places(lint(tmp_path, {"svc.yaml": svc}, "LNK111")) == []

@@ -300,3 +300,12 @@ def test_service_port_names_count_before_the_policy_controller(tmp_path):
     assert places(lint(tmp_path, files, "LNK304")) == [("svc.yaml", *at(svc, '"mysql"'))]
     # the Go destination controller resolved Service port names
     assert places(lint(tmp_path, files, "LNK304", config={"linkerd-version": "2.12"})) == []
+
+
+def test_app_protocol_alone_is_enough_but_http_contradicts_opaque_pods(tmp_path):
+    plain = workload("- containerPort: 7000", name="plain")
+    opaque_svc = service("- port: 80\n  targetPort: 7000\n  appProtocol: linkerd.io/opaque", name="plain", selector="plain")
+    opaque = workload("- containerPort: 7000", 'config.linkerd.io/opaque-ports: "7000"', name="opaque")
+    http_svc = service("- port: 80\n  targetPort: 7000\n  appProtocol: http", name="opaque", selector="opaque")
+    files = {"ns.yaml": NS, "a.yaml": plain, "b.yaml": opaque_svc, "c.yaml": opaque, "d.yaml": http_svc}
+    assert places(lint(tmp_path, files, "LNK304")) == [("d.yaml", *at(http_svc, "http"))]
