@@ -108,12 +108,14 @@ spec:
 """
 
 
-def build_workspace(root: str, files: int, seed: int = 7) -> tuple:
+def build_workspace(root: str, files: int, seed: int = 7, ignore=()) -> tuple:
     """Write ``files`` manifests under ``root``; returns (path of the edited file, its text)."""
     rnd = random.Random(seed)
     os.makedirs(os.path.join(root, ".git"), exist_ok=True)
     with open(os.path.join(root, ".linkerd-lint.yaml"), "w") as fh:
         fh.write('linkerd-version: "2.18"\n')
+        if ignore:
+            fh.write(f"ignore: [{', '.join(ignore)}]\n")
     namespaces = [f"team-{i:02d}" for i in range(20)]
     for i, ns in enumerate(namespaces):
         extra = "    config.linkerd.io/proxy-memory-limit: 256Mi\n" if i % 2 else ""
@@ -129,7 +131,7 @@ def build_workspace(root: str, files: int, seed: int = 7) -> tuple:
         _write(root, f"apps/{ns}/{name}.yaml", text)
     # The edited manifest: about 300 lines, in a Namespace (another file) that meshes it.
     docs = []
-    for j in range(6):
+    for j in range(5):
         docs.append(
             WORKLOAD.format(
                 name=f"edited-{j}", ns="team-00", tier="web", replicas=2, port=8080,
@@ -137,6 +139,9 @@ def build_workspace(root: str, files: int, seed: int = 7) -> tuple:
             )
         )
     text = "---\n".join(docs)
+    pad = 300 - text.count("\n") - 7  # a ConfigMap brings it to 300 lines
+    text += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited-settings\n  namespace: team-00\ndata:\n"
+    text += "".join(f"  key{k}: value{k}\n" for k in range(pad))
     path = _write(root, "apps/team-00/edited.yaml", text)
     return path, text
 
@@ -288,12 +293,14 @@ def _in_process(root: str, path: str, text: str, runs: int) -> dict:
     return {"index_ms": round(index_s * 1000, 1), "files_indexed": len(ws.disk), "lint": _summary(times)}
 
 
-def measure(files: int = 1000, edits: int = 40, debounce_ms: int | None = None, workdir: str | None = None) -> dict:
+def measure(files: int = 1000, edits: int = 40, debounce_ms: int | None = None, workdir: str | None = None,
+            ignore=()) -> dict:
     tmp = tempfile.mkdtemp(prefix="lsp-latency-", dir=workdir)
     root = os.path.realpath(tmp)
-    path, text = build_workspace(root, files)
+    path, text = build_workspace(root, files, ignore=ignore)
     result = {
         "files": files,
+        "ignored_rules": list(ignore),
         "edited_file_lines": text.count("\n"),
         "in_process": _in_process(root, path, text, max(edits, 20)),
     }
@@ -307,15 +314,18 @@ def main(argv=None) -> int:
     ap.add_argument("--edits", type=int, default=40)
     ap.add_argument("--debounce-ms", type=int, default=None, help="server debounce (default: the server's)")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--ignore", default="", help="rules the workspace configuration ignores (comma-separated), to see what they cost")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     sys.path.insert(0, ROOT)
-    r = measure(args.files, args.edits, args.debounce_ms, args.workdir)
+    ignore = [i.strip() for i in args.ignore.split(",") if i.strip()]
+    r = measure(args.files, args.edits, args.debounce_ms, args.workdir, ignore)
     if args.json:
         print(json.dumps(r, indent=2))
         return 0
     ip = r["in_process"]
-    print(f"workspace: {r['files']} files; edited manifest: {r['edited_file_lines']} lines")
+    print(f"workspace: {r['files']} files; edited manifest: {r['edited_file_lines']} lines"
+          + (f"; ignoring {', '.join(r['ignored_rules'])}" if r["ignored_rules"] else ""))
     print(f"index: {ip['index_ms']} ms in process ({ip['files_indexed']} files); server: {r['index']}")
     print(f"open -> first diagnostics (index included): {r['open_ms']} ms")
     for key, label in (("change", "didChange -> diagnostics"), ("save", "didSave   -> diagnostics"),

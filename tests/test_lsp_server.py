@@ -53,14 +53,17 @@ def workspace(tmp_path):
     return root
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, workspace):
+def accept_registrations(lsp_client):
     lsp_client.registrations = []
 
     @lsp_client.feature(T.CLIENT_REGISTER_CAPABILITY)
     def register(ls, params: T.RegistrationParams):  # a real editor starts watching files here
         lsp_client.registrations.extend(params.registrations)
 
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, workspace):
+    accept_registrations(lsp_client)
     params = T.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=workspace.as_uri(),
@@ -136,6 +139,16 @@ def apply_edits(text: str, edits) -> str:
     for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
         text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
     return text
+
+
+def code_actions(client, uri, rng, diags=(), only=None):
+    return client.text_document_code_action_async(
+        T.CodeActionParams(
+            text_document=T.TextDocumentIdentifier(uri=uri),
+            range=rng,
+            context=T.CodeActionContext(diagnostics=list(diags), only=only),
+        )
+    )
 
 
 def edits_of(action, uri):
@@ -220,13 +233,7 @@ async def test_quick_fix_applies_the_rule_fix(client, workspace):
     uri = open_doc(client, path, BAD_INJECT)
     diags = await diagnostics(client, uri, lambda d: len(d) > 0)
     assert codes(diags) == [("LNK101", 12, 27)]
-    result = await client.text_document_code_action_async(
-        T.CodeActionParams(
-            text_document=T.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=T.CodeActionContext(diagnostics=diags),
-        )
-    )
+    result = await code_actions(client, uri, diags[0].range, diags)
     titles = [a.title for a in result]
     assert titles == ["set linkerd.io/inject to enabled (LNK101)", "Disable LNK101 for this line"]
     fix = result[0]
@@ -244,13 +251,7 @@ async def test_disable_for_this_line_inserts_the_suppression_comment(client, wor
     path = workspace / "apps" / "bad.yaml"
     uri = open_doc(client, path, BAD_INJECT)
     diags = await diagnostics(client, uri, lambda d: len(d) > 0)
-    result = await client.text_document_code_action_async(
-        T.CodeActionParams(
-            text_document=T.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=T.CodeActionContext(diagnostics=diags),
-        )
-    )
+    result = await code_actions(client, uri, diags[0].range, diags)
     disable = [a for a in result if a.title == "Disable LNK101 for this line"][0]
     changed = apply_edits(BAD_INJECT, edits_of(disable, uri))
     assert '        linkerd.io/inject: "true"  # linkerd-lint: disable=LNK101\n' in changed
@@ -264,13 +265,7 @@ async def test_fix_all_source_action(client, workspace):
     uri = open_doc(client, workspace / "apps" / "bad.yaml", text)
     diags = await diagnostics(client, uri, lambda d: len(d) > 0)
     assert codes(diags) == [("LNK101", 12, 27), ("LNK104", 14, 37)]
-    result = await client.text_document_code_action_async(
-        T.CodeActionParams(
-            text_document=T.TextDocumentIdentifier(uri=uri),
-            range=T.Range(T.Position(0, 0), T.Position(0, 0)),
-            context=T.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
-        )
-    )
+    result = await code_actions(client, uri, T.Range(T.Position(0, 0), T.Position(0, 0)), only=["source.fixAll"])
     [action] = result
     assert action.kind == "source.fixAll.linkerd-lint"
     fixed = apply_edits(text, edits_of(action, uri))
@@ -395,11 +390,7 @@ async def test_positions_are_utf16_code_units(client, workspace):
         ("LNK101", T.Range(T.Position(11, units), T.Position(11, units + 6)))
     ]
     # the quick fix lands on the same units
-    result = await client.text_document_code_action_async(
-        T.CodeActionParams(
-            text_document=T.TextDocumentIdentifier(uri=uri), range=diags[0].range, context=T.CodeActionContext(diagnostics=diags)
-        )
-    )
+    result = await code_actions(client, uri, diags[0].range, diags)
     fixed = apply_edits(text, edits_of(result[0], uri))
     assert fixed == text.replace('"true"', '"enabled"')
     # hover positions come in UTF-16 too: the key after the emoji
@@ -446,13 +437,7 @@ async def test_random_edits_never_break_the_server(client, workspace):
         position = T.Position(line, char)
         await _hover(client, uri, line, char)
         await _complete(client, uri, line, char)
-        await client.text_document_code_action_async(
-            T.CodeActionParams(
-                text_document=T.TextDocumentIdentifier(uri=uri),
-                range=T.Range(position, position),
-                context=T.CodeActionContext(diagnostics=[]),
-            )
-        )
+        await code_actions(client, uri, T.Range(position, position))
     # the last version is linted and published; no internal error was logged
     replace_all(client, uri, BAD_INJECT, 100)
     await diagnostics(client, uri, lambda d: codes(d) == [("LNK101", 12, 27)])
@@ -465,11 +450,7 @@ async def test_crlf_and_untitled_documents(client, workspace):
     uri = open_doc(client, workspace / "apps" / "crlf.yaml", crlf)
     diags = await diagnostics(client, uri, lambda d: len(d) > 0)
     assert [(d.code, d.range) for d in diags] == [("LNK101", T.Range(T.Position(12, 27), T.Position(12, 33)))]
-    result = await client.text_document_code_action_async(
-        T.CodeActionParams(
-            text_document=T.TextDocumentIdentifier(uri=uri), range=diags[0].range, context=T.CodeActionContext(diagnostics=diags)
-        )
-    )
+    result = await code_actions(client, uri, diags[0].range, diags)
     assert apply_edits(crlf, edits_of(result[0], uri)) == crlf.replace('"true"', '"enabled"')
     disable = apply_edits(crlf, edits_of(result[1], uri))
     assert '"true"  # linkerd-lint: disable=LNK101\r\n' in disable
@@ -480,3 +461,65 @@ async def test_crlf_and_untitled_documents(client, workspace):
     )
     diags = await diagnostics(client, untitled, lambda d: len(d) > 0)
     assert [d.code for d in diags] == ["LNK101"]
+
+
+@pytest.fixture
+def two_folders(tmp_path):
+    for name, config in (("a", "ignore: [LNK201]\n"), ("b", 'linkerd-version: "2.18"\n')):
+        root = tmp_path / name
+        root.mkdir()
+        (root / ".git").mkdir()
+        (root / ".linkerd-lint.yaml").write_text(config)
+        (root / "namespace.yaml").write_text(NAMESPACE)
+        (root / "web.yaml").write_text(DEPLOYMENT)
+    return tmp_path
+
+
+@pytest_lsp.fixture(config=SERVER, params=["neovim", "emacs"])
+async def multi_client(lsp_client: LanguageClient, two_folders, request):
+    # Neovim prefers UTF-8 positions, Emacs UTF-32 and no related information: the server follows
+    accept_registrations(lsp_client)
+    params = T.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        workspace_folders=[T.WorkspaceFolder(uri=(two_folders / "a").as_uri(), name="a")],
+    )
+    result = await lsp_client.initialize_session(params)
+    lsp_client.encoding = result.capabilities.position_encoding
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_each_workspace_folder_has_its_own_configuration(multi_client, two_folders):
+    client = multi_client
+    a = open_doc(client, two_folders / "a" / "web.yaml")
+    await diagnostics(client, a, lambda d: True)
+    assert list(client.diagnostics[a]) == []  # folder a ignores LNK201
+    # a folder added later is indexed with its own configuration
+    client.workspace_did_change_workspace_folders(
+        T.DidChangeWorkspaceFoldersParams(
+            event=T.WorkspaceFoldersChangeEvent(added=[T.WorkspaceFolder(uri=(two_folders / "b").as_uri(), name="b")], removed=[])
+        )
+    )
+    b = open_doc(client, two_folders / "b" / "web.yaml")
+    diags = await diagnostics(client, b, lambda d: len(d) > 0)
+    assert codes(diags) == [("LNK201", 8, 2)]
+    caps = client.capabilities.text_document.publish_diagnostics
+    if caps.related_information:
+        assert diags[0].related_information[0].location.uri == (two_folders / "b" / "namespace.yaml").as_uri()
+    else:  # the related place goes into the message
+        assert diags[0].related_information is None
+        assert diags[0].message.endswith("\nnamespace.yaml:6:24: injection is enabled by the Namespace here")
+
+
+@pytest.mark.asyncio
+async def test_positions_follow_the_negotiated_encoding(multi_client, two_folders):
+    client = multi_client
+    flow = '      annotations: {example.com/note: "é😀", linkerd.io/inject: "true", config.linkerd.io/proxy-memory-limit: 256Mi}\n'
+    text = DEPLOYMENT.replace("      labels: {app: web}\n", "      labels: {app: web}\n" + flow)
+    uri = open_doc(client, two_folders / "a" / "emoji.yaml", text)
+    diags = await diagnostics(client, uri, lambda d: len(d) > 0)
+    prefix = flow[: flow.index('"true"')]
+    expected = {"utf-8": len(prefix.encode("utf-8")), "utf-32": len(prefix), "utf-16": len(prefix.encode("utf-16-le")) // 2}
+    assert client.encoding in ("utf-8", "utf-32")
+    assert [(d.code, d.range.start) for d in diags] == [("LNK101", T.Position(11, expected[client.encoding]))]

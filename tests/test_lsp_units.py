@@ -238,3 +238,18 @@ def test_is_config(tmp_path):
     assert not ws.is_config(str(tmp_path / "sub" / ".linkerd-lint.yaml"))
     assert not ws.is_config(str(tmp_path / "ns.yaml"))
     assert os.path.basename(ws.root) == tmp_path.name
+
+
+def test_line_breaks_the_reader_and_lsp_count_differently():
+    from linter.source import parse_text
+
+    # a lone CR breaks a line for both; NEL and LS only for the YAML reader
+    text = "a: 1\rb: é\x85c: 2\u2028d: x\n"
+    src = parse_text("t.yaml", text)
+    spans = src.documents[0].data.spans
+    assert [spans[k][0].line for k in "abcd"] == [1, 2, 3, 4]
+    lines = Lines(text)
+    assert lines.lines == ["a: 1", "b: é\x85c: 2\u2028d: x", ""]
+    assert lines.span_to_lsp(spans["c"][1]) == ((1, 8), (1, 9))  # `2` on LSP line 1
+    assert lines.span_to_lsp(spans["d"][1]) == ((1, 13), (1, 14))
+    assert actions.disable_edit(text, 2, "LNK201") is None  # no comment we cannot place exactly

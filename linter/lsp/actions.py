@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import re
+
 from linter.located import Span
 from linter.rule import Edit
 from linter.source import parse_text
 from linter.suppress import _COMMENT
 
 MARK = "linkerd-lint:"
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def apply(text: str, edits) -> str:
@@ -46,6 +49,8 @@ def _meaning(text: str):
 def disable_edit(text: str, line: int, rule_id: str, meaning=None) -> Edit | None:
     """The edit that adds ``rule_id`` to a suppression comment for 1-based ``line``; None when no
     comment can do it without changing what the YAML means (e.g. the line is inside a block scalar)."""
+    if _ODD_BREAKS.search(text):
+        return None  # the reader and the suppression scanner count such lines differently: no guessing
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return None

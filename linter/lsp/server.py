@@ -93,6 +93,14 @@ class LinkerdLintServer(LanguageServer):
         log.error("%s failed", what, exc_info=error)
         self.say(f"linkerd-lint: {what} failed: {type(error).__name__}: {error} (please report this)", T.MessageType.Error)
 
+    def safely(self, what: str, fn, params):
+        """A request handler's answer, or None (and a log entry) if it fails."""
+        try:
+            return fn(self, params)
+        except Exception as e:  # noqa: BLE001
+            self.failed(what, e)
+            return None
+
     def client_supports(self, path: str, default=False):
         from pygls.lsp._capabilities import get_capability
 
@@ -465,19 +473,11 @@ def create_server() -> LinkerdLintServer:
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def hover_handler(ls: LinkerdLintServer, params: T.HoverParams):
-        try:
-            return hover(ls, params)
-        except Exception as e:  # noqa: BLE001
-            ls.failed("hover", e)
-            return None
+        return ls.safely("hover", hover, params)
 
     @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["/", ":", "=", ","]))
     def completion_handler(ls: LinkerdLintServer, params: T.CompletionParams):
-        try:
-            return completion(ls, params)
-        except Exception as e:  # noqa: BLE001
-            ls.failed("completion", e)
-            return None
+        return ls.safely("completion", completion, params)
 
     @server.feature(T.SHUTDOWN)
     def shutdown(ls: LinkerdLintServer, params):
@@ -583,7 +583,8 @@ def _position(ls: LinkerdLintServer, uri: str, pos: T.Position):
 
 
 def _range(lines: Lines, line: int, start: int, end: int) -> T.Range:
-    return T.Range(T.Position(*lines.to_lsp(line + 1, start + 1)), T.Position(*lines.to_lsp(line + 1, end + 1)))
+    """A range on one LSP line, from character indexes."""
+    return T.Range(T.Position(*lines.units_at(line, start)), T.Position(*lines.units_at(line, end)))
 
 
 def hover(ls: LinkerdLintServer, params: T.HoverParams):
