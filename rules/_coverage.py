@@ -98,6 +98,7 @@ class Coverage:
         self._by_ns_kind: dict = {}
         self._pods_by_ns: dict = {}
         self._generated: dict = {}  # namespace -> the generator Resource
+        self.derived: dict = {}  # indexes other helpers build from this one, once per run
         for res in inventory.resources:
             ns = self.ns_of(res)
             if ns is not None:
@@ -144,14 +145,19 @@ class Coverage:
             if kind == POD_TEMPLATE:
                 return self.pod_templates()
             return self.all_objects(kind, group)
-        found = self.objects(namespace, kind, group)
-        for key in self._unwritten_keys:
-            found += self.objects(key, kind, group)
-        return found
+        key = ("unwritten", kind, group)
+        if key not in self.derived:
+            self.derived[key] = [r for ns in self._unwritten_keys for r in self.objects(ns, kind, group)]
+        return self.objects(namespace, kind, group) + self.derived[key]
 
     def all_objects(self, kind: str, group: str | None = None) -> list:
         """Kept objects of ``kind`` in every namespace."""
-        return [r for (_, k), rs in self._by_ns_kind.items() if k == kind for r in rs if group is None or r.group == group]
+        key = ("all", kind, group)
+        if key not in self.derived:
+            self.derived[key] = [
+                r for (_, k), rs in self._by_ns_kind.items() if k == kind for r in rs if group is None or r.group == group
+            ]
+        return list(self.derived[key])
 
     def pod_templates(self, namespace=None) -> list:
         if namespace is not None:

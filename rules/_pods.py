@@ -14,6 +14,8 @@ from . import _selectors
 
 INJECTOR_LABELS = frozenset({"linkerd.io/control-plane-ns", "linkerd.io/workload-ns"})
 INJECTOR_PREFIX = "linkerd.io/proxy-"  # linkerd.io/proxy-deployment, -statefulset, -job, -cronjob…
+# Labels a pod may carry that its template does not show.
+ADDED_LATER = _selectors.CONTROLLER_LABELS | INJECTOR_LABELS
 
 
 def _selector_keys(selector) -> set:
@@ -50,3 +52,41 @@ def selects(selector, res, inventory) -> bool | None:
 def selects_map(labels_selector, res, inventory) -> bool | None:
     """The same for a Service's plain ``selector`` map."""
     return selects({"matchLabels": labels_selector}, res, inventory)
+
+
+class LabelIndex:
+    """Pod templates by (label key, value), so that a selector is tried only where it may match.
+
+    A template whose label ``k`` is missing cannot match ``k: v`` (unless ``k`` is a label pods
+    get after admission, for which every template stays a candidate); one whose value is not a
+    plain string (a GitOps variable) stays a candidate too.
+    """
+
+    def __init__(self, templates):
+        self.all = templates
+        self.plain: dict = {}
+        self.irregular: dict = {}
+        for t in templates:
+            for k, v in t.pod_template.labels.items():
+                if isinstance(v, str) and "${" not in v:
+                    self.plain.setdefault((k, v), []).append(t)
+                else:
+                    self.irregular.setdefault(k, []).append(t)
+
+    def candidates(self, match_labels) -> list:
+        """Templates that may carry every label of ``match_labels`` (a plain label map)."""
+        if not isinstance(match_labels, dict) or not match_labels:
+            return self.all
+        for key, value in match_labels.items():
+            if isinstance(key, str) and isinstance(value, str) and "${" not in value and key not in ADDED_LATER \
+                    and not key.startswith(INJECTOR_PREFIX):
+                return self.plain.get((key, value), []) + self.irregular.get(key, [])
+        return self.all
+
+
+def index_of(cov) -> LabelIndex:
+    """The label index of every kept pod template, built once per run."""
+    index = cov.derived.get("labels")
+    if index is None:
+        index = cov.derived["labels"] = LabelIndex(cov.pod_templates())
+    return index

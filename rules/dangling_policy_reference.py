@@ -238,6 +238,8 @@ def check(ctx):
     checker = _Checker(ctx)
     for res in ctx.inventory.resources:
         spec = res.data.get("spec")
+        if not ctx.inventory.reports(res):
+            continue
         if not isinstance(spec, YMap):
             continue
         if res.kind == "AuthorizationPolicy" and res.group == POLICY:

@@ -184,7 +184,7 @@ def declares_port(pod, name: str, mesh) -> bool | None:
 def check(ctx):
     cov = Coverage.of(ctx.inventory)
     for srv in ctx.inventory.resources:
-        if srv.kind != "Server" or srv.group != POLICY:
+        if srv.kind != "Server" or srv.group != POLICY or not ctx.inventory.reports(srv):
             continue
         spec = srv.data.get("spec")
         if isinstance(spec, YMap):
@@ -206,7 +206,10 @@ def _check_server(ctx, cov, srv, spec) -> None:
     if not isinstance(selector, YMap) or not cov.covers(ns, POD_TEMPLATE):
         return
     templates = cov.pod_templates(ns)
-    results = [(t, _pods.selects(selector, t, ctx.inventory)) for t in cov.candidates(ns, POD_TEMPLATE)]
+    # Templates the label index rules out cannot match (their result is False); try the rest.
+    here = {id(t) for t in cov.candidates(ns, POD_TEMPLATE)}
+    maybe = [t for t in _pods.index_of(cov).candidates(selector.get("matchLabels")) if id(t) in here]
+    results = [(t, _pods.selects(selector, t, ctx.inventory)) for t in maybe]
     if all(r is False for _, r in results):
         if templates:
             msg = (

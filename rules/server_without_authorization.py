@@ -213,7 +213,7 @@ def check(ctx):
     cov = Coverage.of(ctx.inventory)
     cache: dict = {}
     for srv in ctx.inventory.resources:
-        if srv.kind != "Server" or srv.group != POLICY:
+        if srv.kind != "Server" or srv.group != POLICY or not ctx.inventory.reports(srv):
             continue
         spec = srv.data.get("spec")
         if not isinstance(spec, YMap):

@@ -38,9 +38,10 @@ def parse(name: str, domain: str):
         "profile with any other name, or one naming a Service that does not exist, is never found: its routes, "
         "retries, timeouts and per-route metrics silently do nothing, and nothing in Linkerd reports it (the "
         "webhook checks only that the name is a DNS subdomain).\n\n"
-        "The cluster domain is `cluster.local` unless configuration `cluster-domain` says otherwise; a name for "
-        "another domain is reported as a warning. A missing Service is reported only when the input holds other "
-        "Services of that namespace (configuration `assume-complete: true`: always)."
+        "A malformed name is an error. The cluster domain is `cluster.local` unless configuration "
+        "`cluster-domain` says otherwise; a name for another domain is a warning. A missing Service is a warning, "
+        "reported only when the input holds other Services of that namespace (configuration "
+        "`assume-complete: true`: always), since the Service may be defined in files not given to linkerd-lint."
     ),
     how_to_fix=(
         "Name the profile after the Service's FQDN, e.g. `web.shop.svc.cluster.local` for Service `web` in "
@@ -117,7 +118,7 @@ def check(ctx):
     domain = ctx.settings.cluster_domain
     links = _link_clusters(ctx.inventory.resources)
     for sp in ctx.inventory.resources:
-        if sp.kind != "ServiceProfile" or sp.group != "linkerd.io" or sp.metadata is None:
+        if sp.kind != "ServiceProfile" or sp.group != "linkerd.io" or sp.metadata is None or not ctx.inventory.reports(sp):
             continue
         name = sp.metadata.get("name")
         if not isinstance(name, str) or not name or "${" in name:
@@ -160,6 +161,7 @@ def _check_service(ctx, cov, sp, where, svc, ns, links) -> None:
         sp, where,
         f"ServiceProfile {sp.name} is for Service {svc!r} in namespace {ns}, which is not in the input (Services "
         f"of {ns} here: {shown}); a profile for a Service that does not exist is never used",
+        severity=Severity.WARNING,
     )
 
 

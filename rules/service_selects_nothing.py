@@ -111,10 +111,8 @@ _EVIDENCE = tuple(k for k in KEEP if k not in ("HelmRelease", "Kustomization", "
 )
 def check(ctx):
     cov = Coverage.of(ctx.inventory)
-    templates = [t for t in cov.pod_templates() if t.namespace_written]
-    unwritten = [t for t in cov.pod_templates() if not t.namespace_written]
     for svc in ctx.inventory.resources:
-        if svc.kind != "Service" or svc.api_version != "v1" or not svc.namespace_written:
+        if svc.kind != "Service" or svc.api_version != "v1" or not svc.namespace_written or not ctx.inventory.reports(svc):
             continue
         spec = svc.data.get("spec")
         selector = spec.get("selector") if isinstance(spec, YMap) else None
@@ -122,12 +120,16 @@ def check(ctx):
             continue
         if not cov.covers(svc.namespace, _EVIDENCE, exclude=svc):
             continue
+        candidates = _pods.index_of(cov).candidates(selector)
         # Templates that do not write a namespace may well be applied into the Service's.
-        own = [_pods.selects_map(selector, t, ctx.inventory) for t in templates + unwritten
-               if t.namespace == svc.namespace or not t.namespace_written]
-        if any(r is not False for r in own):
+        own = [t for t in candidates if t.namespace == svc.namespace or not t.namespace_written]
+        if any(_pods.selects_map(selector, t, ctx.inventory) is not False for t in own):
             continue
-        elsewhere = [t for t in templates if t.namespace != svc.namespace and _pods.selects_map(selector, t, ctx.inventory) is True]
+        elsewhere = [
+            t for t in candidates
+            if t.namespace_written and t.namespace != svc.namespace
+            and _pods.selects_map(selector, t, ctx.inventory) is True
+        ]
         if not elsewhere:
             continue
         spaces = sorted({t.namespace for t in elsewhere})
@@ -141,6 +143,6 @@ def check(ctx):
         ctx.report_on(
             svc,
             key_of(spec, "selector"),
-            f"Service {svc.name} in namespace {svc.namespace} selects no pod template of its namespace, but "
-            f"{describe(elsewhere)} in namespace {', '.join(spaces)} match: {consequence}",
+            f"Service {svc.name} in namespace {svc.namespace} selects no pod template of its namespace, but pod "
+            f"templates of namespace {', '.join(spaces)} match its selector ({describe(elsewhere)}): {consequence}",
         )

@@ -104,7 +104,7 @@ def check(ctx):
     if None in used:
         return
     for res in ctx.inventory.resources:
-        if res.kind not in AUTHN_KINDS or res.group != POLICY:
+        if res.kind not in AUTHN_KINDS or res.group != POLICY or not ctx.inventory.reports(res):
             continue
         ns = cov.ns_of(res)
         kind = res.kind.lower()
