@@ -95,6 +95,7 @@ def _load_registry(settings=None):
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Paths read for cross-file facts but not reported (repeatable).")
 @click.option("--default-namespace", help="Namespace of objects that name none [default: default].")
+@click.option("--assume-complete", is_flag=True, default=None, help="The input is the whole cluster: report references into namespaces it does not otherwise show.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them (text and json).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files (stdin: print the fixed document).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
@@ -105,7 +106,7 @@ def _load_registry(settings=None):
 @click.option("--now", "now", metavar="WHEN", help="Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).")
 def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
           linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
-          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline):
+          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline, assume_complete):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
     from linter import config as config_mod
     from linter.checkrun import CheckError, CheckRun, plan_reports
@@ -129,6 +130,8 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
             overlay["fail-on"] = fail_on
         if now:
             overlay["now"] = now
+        if assume_complete:
+            overlay["assume-complete"] = True
         config_mod.apply(settings, overlay, source="command line")
     except config_mod.ConfigError as e:
         raise UsageFailure(str(e)) from None

@@ -480,3 +480,19 @@ def test_cli_reports_cross_file_findings_with_positions(tmp_path):
     _, line, col = at("server.yaml", srv, "podSelector")
     _, aline, acol = at("authz.yaml", authz(target="web-htp"), "web-htp")
     assert got == [("LNK603", "server.yaml", line, col), ("LNK604", "authz.yaml", aline, acol)]
+
+
+def test_cli_assume_complete_flag(tmp_path):
+    srv = server()
+    (tmp_path / "server.yaml").write_text(srv)
+    (tmp_path / ".git").mkdir()
+    env = dict(os.environ)
+    env.pop("LINKERD_LINT_CONFIG", None)
+    base = [sys.executable, "-m", "linter", "check", "server.yaml", "--select", "LNK603"]
+    quiet = subprocess.run(base, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    loud = subprocess.run(base + ["--assume-complete"], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert loud.returncode == 1
+    _, line, col = at("server.yaml", srv, "podSelector")
+    assert f"server.yaml:{line}:{col}: LNK603" in loud.stdout
