@@ -7,7 +7,7 @@ Two shapes carry them:
 * a Flux ``HelmRelease`` for the chart: its ``spec.values`` (merged last by Flux, so
   they win over ``spec.valuesFrom``, which a static linter cannot read).
 
-The chart was called ``linkerd2`` up to 2.10 and ``linkerd-control-plane`` since 2.11;
+The chart was called ``linkerd2`` up to 2.11 and ``linkerd-control-plane`` since 2.12;
 both have the same value keys for what rules read here.  Top-level keys compared with
 ``charts/linkerd-control-plane/values.yaml`` at stable-2.14.0, version-2.18 and HEAD,
 and with ``charts/linkerd2/values.yaml`` at stable-2.10.0; keys the viz and
@@ -37,7 +37,7 @@ DISTINCTIVE_KEYS = frozenset(
         "spValidator",
         "policyController",
         "destinationController",
-        "controllerImage",
+        # not controllerImage: the linkerd-multicluster-link chart has it too
         "controllerReplicas",
         "disableHeartBeat",
         "heartbeatSchedule",

@@ -91,3 +91,9 @@ def test_other_charts_are_left_alone(tmp_path):
         "  chart:\n    spec:\n      chart: ingress-nginx\n  values:\n    proxyInit: {iptablesMode: bogus}\n"
     )
     assert found(lint(tmp_path, {"values.yaml": other_values, "release.yaml": other_release})) == []
+
+
+def test_multicluster_link_values_are_not_the_control_planes(tmp_path):
+    # charts/linkerd-multicluster-link/values.yaml shares controllerImage with the control plane.
+    link = "controllerImage: cr.l5d.io/linkerd/controller\nenablePodAntiAffinity: 'false'\ntargetClusterName: east\n"
+    assert found(lint(tmp_path, {"values.yaml": link})) == []
