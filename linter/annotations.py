@@ -10,6 +10,7 @@ that no longer reads the key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 PREFIXES = ("linkerd.io/", "config.linkerd.io/", "config.alpha.linkerd.io/", "config.beta.linkerd.io/")
 CONFIG_PREFIXES = PREFIXES[1:]
@@ -159,5 +160,6 @@ def is_config_key(key: str) -> bool:
     return isinstance(key, str) and key.startswith(CONFIG_PREFIXES)
 
 
+@lru_cache(maxsize=None)  # asked once per pod template: the catalogue does not change during a run
 def inheritable(version: tuple) -> frozenset:
     return frozenset(k for k, meta in CATALOGUE.items() if meta.inherited_in(version) and meta.read_in(version))

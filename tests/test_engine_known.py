@@ -71,7 +71,7 @@ def test_known_facts_give_the_findings_of_a_context_run(tmp_path):
         )
         assert _key(with_known.findings) == _key(with_context.findings), disp
         assert _key(with_known.findings) == _key([f for f in full.findings if f.path == disp]), disp
-        assert not with_known.internal_errors
+        assert with_known.internal_errors == with_context.internal_errors
 
 
 def test_in_memory_text_with_known_facts(tmp_path):
@@ -90,7 +90,24 @@ def test_in_memory_text_with_known_facts(tmp_path):
                            "        config.linkerd.io/proxy-memory-limit: 256Mi\n")
     after = engine.run([], stdin=("apps/web.yaml", limited.encode()), known=known)
     assert "LNK201" not in {f.rule_id for f in after.findings}
-    assert after.internal_errors == []  # reset per run: a long-lived engine does not pile them up
     # facts_of the edited source: the same objects a fresh read would give
     src = after.sources["apps/web.yaml"]
     assert engine.facts_of(src).path == "apps/web.yaml"
+
+
+def test_internal_errors_are_per_run(tmp_path):
+    """A long-lived engine (the language server's) does not pile up internal errors run after run."""
+    from linter.rule import Example, Severity, rule
+
+    @rule(id="LNK990", name="always-crashes", severity=Severity.INFO, summary="s", why="w", how_to_fix="h",
+          references=("r",), bad=Example("a: 1\n"), good=Example("a: 1\n"), scope="file")
+    def crashing(ctx):
+        raise RuntimeError("boom")
+
+    settings = load_settings(str(tmp_path))
+    registry = load_registry(settings)
+    registry.add(crashing)
+    engine = Engine(settings, registry, {"LNK990"})
+    for _ in range(3):
+        result = engine.run([], stdin=("x.yaml", b"a: 1\n"))
+        assert result.internal_errors == ["LNK990 failed on x.yaml: RuntimeError: boom"]

@@ -1,11 +1,12 @@
 """The language server over stdio: pygls glue around ``linter.lsp.workspace``.
 
-Linting runs on the event loop (one document takes milliseconds), so requests and
-edits are handled in order and no lock is needed; only the one-off workspace index
-is built in a worker thread.  ``didChange`` is debounced with a leading edge: an
+State lives on the event loop; linting runs in one worker thread, one document at a
+time, and requests for a document coalesce while it runs, so hover, completion and
+code actions answer even while a slow rule pack lints.  The workspace index is built
+in another thread at start-up.  ``didChange`` is debounced with a leading edge: an
 edit after a quiet spell is linted at once, a burst of keystrokes once more when it
-stops (``debounceMs`` after the last one).  Every handler catches its own errors: a
-bug shows up in the client's log, never as a dead server.
+stops (``debounceMs`` after the last one); open and save lint at once.  Every handler
+catches its own errors: a bug shows up in the client's log, never as a dead server.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class LinkerdLintServer(LanguageServer):
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkerd-lint")
         self.queue: dict = {}  # uris waiting for a lint, in order
         self.busy = False  # a lint is running in the worker thread
+        self._disk_lines: dict = {}  # path -> (mtime, Lines) of files related locations point into
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -102,7 +104,7 @@ class LinkerdLintServer(LanguageServer):
             return None
 
     def client_supports(self, path: str, default=False):
-        from pygls.lsp._capabilities import get_capability
+        from pygls.capabilities import get_capability
 
         try:
             return get_capability(self.client_capabilities, path, default)
@@ -176,7 +178,7 @@ class LinkerdLintServer(LanguageServer):
                 self.failed(f"starting a lint of {uri}", e)
                 continue
             self.busy = True
-            fut = asyncio.get_running_loop().run_in_executor(self.pool, ws.compute, doc.display, job[2], known)
+            fut = asyncio.get_running_loop().run_in_executor(self.pool, ws.compute, doc.display, job[2], known, job[1])
             fut.add_done_callback(lambda f, job=job: self._finished(f, *job))
             return
 
@@ -273,14 +275,29 @@ class LinkerdLintServer(LanguageServer):
         return T.Location(uri=from_fs_path(real), range=T.Range(T.Position(*start), T.Position(*end)))
 
     def lines_of(self, path: str) -> Lines:
+        """The lines of another file (its open buffer, else the disk), for related locations."""
         uri = from_fs_path(path)
         if uri in self.docs:
-            return Lines(self.workspace.get_text_document(uri).source, self.encoding)
-        try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                return Lines(fh.read(), self.encoding)
-        except OSError:
-            return Lines("", self.encoding)
+            text = self.workspace.get_text_document(uri).source
+        else:
+            try:
+                stamp = os.stat(path).st_mtime_ns
+            except OSError:
+                return Lines("", self.encoding)
+            hit = self._disk_lines.get(path)
+            if hit is not None and hit[0] == stamp and hit[1].encoding == self.encoding:
+                return hit[1]
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
+            except OSError:
+                return Lines("", self.encoding)
+            lines = Lines(text, self.encoding)
+            if len(self._disk_lines) > 64:
+                self._disk_lines.clear()
+            self._disk_lines[path] = (stamp, lines)
+            return lines
+        return Lines(text, self.encoding)
 
     def _publish_elsewhere(self, ws: Workspace, findings: list) -> None:
         """Findings on files no run reads (the configuration file, LNK004): published on that file."""
@@ -519,7 +536,7 @@ async def code_actions(ls: LinkerdLintServer, params: T.CodeActionParams):
         return None
     only = params.context.only
     lines = Lines(doc.text, ls.encoding)
-    first, last = params.range.start.line + 1, params.range.end.line + 1
+    first, last = params.range.start.line, params.range.end.line
     sent = {
         (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character): d
         for d in params.context.diagnostics
@@ -530,10 +547,10 @@ async def code_actions(ls: LinkerdLintServer, params: T.CodeActionParams):
     meaning = None
     disabled: set = set()
     for f in doc.findings if quick else ():
-        if not (f.span.line <= last and max(f.span.line, f.span.end_line) >= first):
-            continue
         diag = ls.diagnostic(f, lines, doc.ws)
         r = diag.range
+        if not (r.start.line <= last and r.end.line >= first):
+            continue  # the lines asked about
         diag = sent.get((diag.code, r.start.line, r.start.character, r.end.line, r.end.character), diag)
         if f.fix is not None and f.fix.edits:
             title = f"{f.fix.description} ({f.rule_id})" + ("" if f.fix.safe else " [unsafe]")

@@ -196,11 +196,11 @@ class Workspace:
         """FileFacts of every other file: from open buffers, else from disk."""
         return [f for p, f in {**self.disk, **self.buffers}.items() if p != display]
 
-    def compute(self, display: str, text: str, known: list):
+    def compute(self, display: str, text: str, known: list, engine=None):
         """Lint ``text`` as the file ``display`` against ``known``; touches no state of this
         object, so it can run in a worker thread.  Returns (Outcome, FileFacts of the text,
         their fingerprint)."""
-        engine = self.engine
+        engine = engine or self.engine
         data = text.encode("utf-8", "surrogatepass")
         result = engine.run([], (), stdin=(display, data), known=known)
         own, elsewhere = [], []
