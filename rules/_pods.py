@@ -30,8 +30,25 @@ def _selector_keys(selector) -> set:
     return keys
 
 
+def well_formed(selector) -> bool:
+    """A LabelSelector whose keys are strings (``_selectors.matches`` needs hashable keys)."""
+    if not isinstance(selector, dict):
+        return False
+    ml = selector.get("matchLabels")
+    if ml is not None and not (isinstance(ml, dict) and all(isinstance(k, str) for k in ml)):
+        return False
+    exprs = selector.get("matchExpressions")
+    if exprs is not None and not (
+        isinstance(exprs, list) and all(isinstance(e, dict) and isinstance(e.get("key"), str) for e in exprs)
+    ):
+        return False
+    return True
+
+
 def selects(selector, res, inventory) -> bool | None:
     """Does a LabelSelector pick the pods of ``res`` (an object with a pod template)?  None: cannot tell."""
+    if not well_formed(selector):
+        return None
     pod = res.pod_template
     labels = dict(pod.labels)
     unknown = set(_selectors.CONTROLLER_LABELS)

@@ -139,7 +139,7 @@ def _check_group(ctx, ref, kind, group, default_group) -> None:
 
 
 def _check_server_parent(ctx, route, ref) -> None:
-    name = text(ref.get("name"))
+    name = text(ref.get("name")) or "?"
     for key in ("port", "sectionName"):
         if key in ref:
             ctx.report(

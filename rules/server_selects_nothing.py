@@ -2,7 +2,7 @@ from linter.context import key_of, value_of
 from linter.located import YMap, YSeq
 from linter.rule import Example, Severity, rule
 
-from . import _pods
+from . import _pods, _selectors
 from ._coverage import POD_TEMPLATE, Coverage, kinds
 from ._flux import UNKNOWN, substituted
 from ._policy_refs import POLICY, text
@@ -205,6 +205,8 @@ def _check_server(ctx, cov, srv, spec) -> None:
     ns = cov.ns_of(srv)
     if not isinstance(selector, YMap) or not cov.covers(ns, POD_TEMPLATE):
         return
+    if not _pods.well_formed(selector) or _selectors.matches(selector, {}) is None:
+        return  # malformed (LNK601's finding) or a GitOps variable without default
     templates = cov.pod_templates(ns)
     # Templates the label index rules out cannot match (their result is False); try the rest.
     here = {id(t) for t in cov.candidates(ns, POD_TEMPLATE)}

@@ -42,7 +42,9 @@ class _Authorizations:
                 name = text(server.get("name"))
                 if name is None or name == srv.name:
                     return True
-            elif _selectors.matches(server.get("selector") or {}, srv.labels) is not False:
+            elif not _pods.well_formed(server.get("selector") or {}) or (
+                _selectors.matches(server.get("selector") or {}, srv.labels) is not False
+            ):
                 return True  # an absent selector selects every Server
         for ap in self.policies:
             spec = ap.data.get("spec")

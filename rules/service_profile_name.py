@@ -157,10 +157,11 @@ def _check_service(ctx, cov, sp, where, svc, ns, links) -> None:
         return  # a mirror of an exported Service (<svc>-<cluster>)
     names = sorted(s.name for s in services)
     shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    here = f"Services of {ns} here: {shown}" if names else f"no Service of {ns} is in the input"
     ctx.report_on(
         sp, where,
-        f"ServiceProfile {sp.name} is for Service {svc!r} in namespace {ns}, which is not in the input (Services "
-        f"of {ns} here: {shown}); a profile for a Service that does not exist is never used",
+        f"ServiceProfile {sp.name} is for Service {svc!r} in namespace {ns}, which is not in the input ({here}); "
+        "a profile for a Service that does not exist is never used",
         severity=Severity.WARNING,
     )
 

@@ -496,3 +496,109 @@ def test_cli_assume_complete_flag(tmp_path):
     assert loud.returncode == 1
     _, line, col = at("server.yaml", srv, "podSelector")
     assert f"server.yaml:{line}:{col}: LNK603" in loud.stdout
+
+
+WEIRD = """apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: s1, namespace: shop, labels: [1,2]}
+spec:
+  podSelector: [a, b]
+  port: {x: 1}
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: s2, namespace: shop}
+spec:
+  podSelector:
+    matchLabels: [1]
+    matchExpressions: {a: b}
+  port: 0
+  accessPolicy: [deny]
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: s3, namespace: shop}
+spec:
+  podSelector:
+    matchExpressions: [{key: [x], operator: Foo, values: 3}, 7]
+  port: "${PORT}"
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: ap, namespace: shop}
+spec:
+  targetRef: [1]
+  requiredAuthenticationRefs: {a: 1}
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: ap2, namespace: shop}
+spec:
+  targetRef: {kind: 5, name: {a: 1}, group: [x]}
+  requiredAuthenticationRefs: [1, {kind: null, name: 3}, {kind: MeshTLSAuthentication, name: x, namespace: 5}]
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata: {name: r, namespace: shop}
+spec:
+  parentRefs: [1, {kind: 3}, {kind: Server, name: [1], port: x, namespace: {a: 1}}, {group: 5, kind: Service}]
+---
+apiVersion: linkerd.io/v1alpha2
+kind: ServiceProfile
+metadata: {name: 5, namespace: shop}
+spec:
+  routes: [1, {name: x, condition: [1], isRetryable: true, responseClasses: {a: 1}}, {condition: {all: 5, method: 7, not: [1]}, isRetryable: true, responseClasses: [{condition: {status: {min: x, max: [1]}}}, {condition: {status: [1]}}]}]
+---
+apiVersion: linkerd.io/v1alpha2
+kind: ServiceProfile
+metadata: {name: "a.b.svc.cluster.local", namespace: shop}
+spec:
+  routes: [{name: y, condition: {pathRegex: 5, any: [null, {method: GET}]}, isRetryable: true}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc, namespace: shop}
+spec:
+  selector: {app: [1], 5: 6}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: other}
+spec:
+  template:
+    metadata: {labels: {app: x, 5: true}}
+    spec:
+      containers: [1, {ports: [1, {name: [1]}, {name: http, containerPort: "x", protocol: 5}]}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: sa, namespace: shop}
+---
+apiVersion: policy.linkerd.io/v1beta1
+kind: ServerAuthorization
+metadata: {name: saz, namespace: shop}
+spec:
+  server: {selector: [1]}
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: MeshTLSAuthentication
+metadata: {name: m, namespace: shop}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: l, namespace: x}
+spec:
+  chart: {spec: {chart: linkerd-control-plane}}
+  values:
+    proxy: [1]
+    proxyInit: {iptablesMode: [1]}
+    cniEnabled: {a: 1}
+    destinationResources: {cpu: [1], memory: {limit: [x]}}
+"""
+
+
+def test_malformed_objects_never_crash(tmp_path):
+    files = {"a.yaml": WEIRD, "values.yaml": "identityTrustAnchorsPEM: x\nproxy:\n  resources: 5\n"}
+    for rule in ("LNK603", "LNK604", "LNK605", "LNK606", "LNK607", "LNK608", "LNK609", "LNK610", "LNK611", "LNK612"):
+        for config in (None, {"assume-complete": True}):
+            lint(tmp_path, files, rule, config=config)  # asserts that no rule failed
