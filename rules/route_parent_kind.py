@@ -109,7 +109,7 @@ def check(ctx):
         group = ref_group(ref, default_group)
         if kind is None or group is None:
             continue  # a GitOps variable without default
-        _check_group(ctx, ref, kind, group, default_group)
+        _check_group(ctx, route, ref, kind, group, default_group)
         if kind.lower() == "server" and group.lower() == POLICY and route.kind in ("HTTPRoute", "GRPCRoute"):
             _check_server_parent(ctx, route, ref)
         if kind.lower() == "egressnetwork" and group.lower() == POLICY and "port" not in ref:
@@ -120,10 +120,10 @@ def check(ctx):
             )
 
 
-def _check_group(ctx, ref, kind, group, default_group) -> None:
+def _check_group(ctx, route, ref, kind, group, default_group) -> None:
     k, g = kind.lower(), group.lower()
     implied = "" if "group" in ref else f" (no group: the API server sets {default_group})"
-    if k == "server" and g != POLICY:
+    if k == "server" and g != POLICY and route.kind in ("HTTPRoute", "GRPCRoute"):  # inbound routes only
         want = f"group: {POLICY}"
     elif k == "service" and g not in ("core", ""):
         want = "group: core (or \"\")"

@@ -56,7 +56,8 @@ def _ranges(statuses) -> str:
         "one with a missing `min` or `max` is dropped by the proxy. Retries are a promise that a request is safe to "
         "send twice: `isRetryable` on a POST or PATCH route can duplicate orders or payments (gRPC routes are POST "
         "by protocol and are left alone), and a route whose response classes count 4xx as failures retries client "
-        "errors that will fail the same way every time, burning the retry budget."
+        "errors that will fail the same way every time, burning the retry budget (408 and 429 alone are not "
+        "reported: those invite a retry)."
     ),
     how_to_fix=(
         "Write path regexes in Rust regex syntax (they are anchored for you: `/books/\\d+`, escape braces as "
@@ -197,7 +198,8 @@ def _check_retry(ctx, route, label, cond, methods) -> None:
             )
             return
     fails = failure_statuses(route.get("responseClasses"), range(400, 500))
-    if fails:
+    # 408 and 429 tell the client it may try again (RFC 9110 15.5.9, RFC 6585 4): retrying them is a choice.
+    if any(st not in (408, 429) for st in fails):
         ctx.report(
             where,
             f"{label}: isRetryable, and its response classes count {_ranges(fails)} as failures: client errors "

@@ -397,7 +397,7 @@ def test_retries(tmp_path):
         "      responseClasses:\n        - condition: {status: {min: 500, max: 599}}\n          isFailure: false\n"
         "        - condition: {not: {status: {min: 200, max: 399}}}\n          isFailure: true\n"
         "    - name: ok429\n      condition: {method: GET, pathRegex: /authors}\n      isRetryable: true\n"
-        "      responseClasses:\n        - condition: {status: {min: 500, max: 599}}\n          isFailure: true\n"
+        "      responseClasses:\n        - condition: {status: {min: 429, max: 429}}\n          isFailure: true\n"
     )
     r = lint(tmp_path, {"p.yaml": text}, "LNK609")
     assert found(r, "LNK609") == [at("p.yaml", text, "true"), at("p.yaml", text, "true", 4)]
