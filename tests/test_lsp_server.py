@@ -523,3 +523,13 @@ async def test_positions_follow_the_negotiated_encoding(multi_client, two_folder
     expected = {"utf-8": len(prefix.encode("utf-8")), "utf-32": len(prefix), "utf-16": len(prefix.encode("utf-16-le")) // 2}
     assert client.encoding in ("utf-8", "utf-32")
     assert [(d.code, d.range.start) for d in diags] == [("LNK101", T.Position(11, expected[client.encoding]))]
+
+
+@pytest.mark.asyncio
+async def test_indexing_reports_progress(client, workspace):
+    uri = open_doc(client, workspace / "apps" / "web.yaml")
+    await diagnostics(client, uri, lambda d: len(d) > 0)
+    [(token, reports)] = list(client.progress_reports.items())
+    assert token.startswith("linkerd-lint/")
+    assert isinstance(reports[0], T.WorkDoneProgressBegin) and reports[0].title == "linkerd-lint"
+    assert isinstance(reports[-1], T.WorkDoneProgressEnd) and reports[-1].message.startswith("3 files in ")

@@ -324,17 +324,51 @@ class LinkerdLintServer(LanguageServer):
         engine = ws.engine
         ws.begin_indexing()
         started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        token = await self._progress_begin(f"indexing {os.path.basename(ws.root) or ws.root}")
+
+        def progress(done: int, total: int) -> None:  # from the worker thread
+            if token is not None:
+                report = T.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / max(1, total)))
+                loop.call_soon_threadsafe(self._progress, token, report)
+
         try:
-            disk = await asyncio.get_running_loop().run_in_executor(None, ws.build_index)
+            disk = await loop.run_in_executor(None, ws.build_index, progress)
         except Exception as e:  # noqa: BLE001
             log.exception("indexing failed")
             self.say(f"linkerd-lint: could not index {ws.root}: {e}; linting open files only", T.MessageType.Error)
             disk = {}
+        elapsed = (time.perf_counter() - started) * 1000
+        self._progress(token, T.WorkDoneProgressEnd(message=f"{len(disk)} files in {elapsed:.0f} ms"))
         if engine is not ws.engine:
             return  # the configuration was reloaded meanwhile; its own index is on the way
         ws.install_index(disk, engine)
-        self.say(f"linkerd-lint: indexed {len(disk)} files under {ws.root} in {(time.perf_counter() - started) * 1000:.0f} ms")
+        self.say(f"linkerd-lint: indexed {len(disk)} files under {ws.root} in {elapsed:.0f} ms")
         self.relint(ws)
+
+    async def _progress_begin(self, message: str):
+        """A work-done progress token, when the client shows progress (None otherwise)."""
+        if not self.client_supports("window.work_done_progress", False):
+            return None
+        token = f"linkerd-lint/{time.monotonic_ns()}"
+        try:
+            await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+            self.work_done_progress.begin(token, T.WorkDoneProgressBegin(title="linkerd-lint", message=message, percentage=0))
+        except Exception as e:  # noqa: BLE001 - progress is a nicety
+            log.info("no progress reporting: %s", e)
+            return None
+        return token
+
+    def _progress(self, token, value) -> None:
+        if token is None:
+            return
+        try:
+            if isinstance(value, T.WorkDoneProgressEnd):
+                self.work_done_progress.end(token, value)
+            else:
+                self.work_done_progress.report(token, value)
+        except Exception as e:  # noqa: BLE001
+            log.info("progress report failed: %s", e)
 
     def reload(self, ws: Workspace) -> None:
         ws.load()

@@ -127,11 +127,19 @@ class Workspace:
         except InputError:  # pragma: no cover - a path vanished between exists() and the walk
             return []
 
-    def build_index(self) -> dict:
+    def build_index(self, progress=None) -> dict:
         """Read what every file contributes: display -> (FileFacts, fingerprint).  Touches no
-        state of this object, so it runs in a worker thread."""
+        state of this object, so it runs in a worker thread; ``progress(done, total)`` is
+        called now and then."""
         engine = self.engine
-        return {disp: _read(engine, real, disp) for real, disp in self.files()}
+        files = self.files()
+        out = {}
+        step = max(50, len(files) // 20)
+        for i, (real, disp) in enumerate(files, 1):
+            out[disp] = _read(engine, real, disp)
+            if progress is not None and i % step == 0:
+                progress(i, len(files))
+        return out
 
     def begin_indexing(self) -> None:
         self._indexing = True
