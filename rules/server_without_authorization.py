@@ -86,8 +86,9 @@ class _Authorizations:
         "Once a Server selects a port, the namespace's default inbound policy no longer applies to it: only the "
         "Server's own `accessPolicy` and the AuthorizationPolicies and ServerAuthorizations that target it decide. "
         "`accessPolicy` defaults to `deny` (policy.linkerd.io/v1beta3; older Server versions have no such field "
-        "and deny too). A Server with no authorization therefore refuses every connection to that port, probes "
-        "and metrics scrapes included, the moment it is created.\n\n"
+        "and deny too). A Server with no authorization therefore refuses every client of that port the moment it "
+        "is created; only the kubelet's HTTP probes still get through (Linkerd authorizes probe paths from the "
+        "probe networks on a Server without routes).\n\n"
         "An explicit `accessPolicy: deny` may be deliberate (closing a port); that case is reported as info. "
         "linkerd-lint judges only namespaces whose authorizations are in the input (an AuthorizationPolicy or "
         "ServerAuthorization of the namespace is); configuration `assume-complete: true` judges every Server."
@@ -101,6 +102,8 @@ class _Authorizations:
         "linkerd/linkerd2 policy-controller/k8s/index/src/inbound/index.rs (client_authzs: server authorizations, "
         "policies and access_policy)",
         "linkerd/linkerd2 policy-controller/k8s/index/src/inbound/server.rs (access_policy)",
+        "linkerd/linkerd2 policy-controller/k8s/index/src/inbound/index.rs (http_routes: default probe routes, "
+        "authorized from policyController.probeNetworks)",
         "linkerd/linkerd2 charts/linkerd-crds/templates/policy/server.yaml (v1beta3 accessPolicy default: deny)",
         "https://linkerd.io/2-edge/reference/authorization-policy/#server",
     ),
@@ -235,8 +238,8 @@ def check(ctx):
             srv,
             value_of(spec, "accessPolicy") if explicit else Where(srv.anchor, ("kind",)),
             f"Server {srv.name}{port} {'sets accessPolicy: deny' if explicit else 'has the default accessPolicy deny'} "
-            "and no AuthorizationPolicy or ServerAuthorization in the input authorizes it: every connection to "
-            "that port is refused",
+            "and no AuthorizationPolicy or ServerAuthorization in the input authorizes it: every client of that "
+            "port is refused (only kubelet HTTP probes get through)",
             severity=Severity.INFO if explicit else None,
         )
 
