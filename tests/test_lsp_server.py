@@ -295,7 +295,7 @@ async def test_hover_on_annotation_key_and_on_suppressed_rule_id(client, workspa
     hover = await _hover(client, uri, 13, 20)
     assert hover.contents.kind == T.MarkupKind.Markdown
     md = hover.contents.value
-    assert md.startswith("**`config.linkerd.io/proxy-memory-limit`** — Linkerd pod annotation")
+    assert md.startswith("**`config.linkerd.io/proxy-memory-limit`** — Linkerd annotation, read from the pod template")
     assert "- **Value:** a Kubernetes quantity" in md
     assert "- **Read by:** every release since 2.10" in md
     assert "- **Inherited from the Namespace:** yes" in md

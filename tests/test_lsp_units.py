@@ -117,6 +117,13 @@ def test_annotation_markdown_versions():
     md = knowledge.annotation_markdown("config.linkerd.io/proxy-cpu-ratio-limit", (2, 18))
     assert "Linkerd 2.18 and later" in md and "- **Inherited from the Namespace:** no" in md
     assert knowledge.annotation_markdown("example.com/x") is None
+    md = knowledge.annotation_markdown("config.linkerd.io/default-inbound-policy", (2, 15))
+    assert "`deny`, `audit` (2.16+)" in md
+    assert "audit" not in knowledge.enum_values("config.linkerd.io/default-inbound-policy", (2, 15))
+    assert "audit" in knowledge.enum_values("config.linkerd.io/default-inbound-policy", (2, 16))
+    assert knowledge.annotation_markdown("linkerd.io/created-by", (2, 18)).startswith(
+        "**`linkerd.io/created-by`** — written by Linkerd itself, not something to set"
+    )
     assert knowledge.annotation_keys("namespace", (2, 18))[0] == "linkerd.io/inject"
     assert "config.linkerd.io/proxy-enable-native-sidecar" not in knowledge.annotation_keys("pod", (2, 18))
     assert "config.linkerd.io/proxy-enable-native-sidecar" in knowledge.annotation_keys("pod", (2, 20))
@@ -253,3 +260,19 @@ def test_line_breaks_the_reader_and_lsp_count_differently():
     assert lines.span_to_lsp(spans["c"][1]) == ((1, 8), (1, 9))  # `2` on LSP line 1
     assert lines.span_to_lsp(spans["d"][1]) == ((1, 13), (1, 14))
     assert actions.disable_edit(text, 2, "LNK201") is None  # no comment we cannot place exactly
+
+
+def test_server_without_pygls_says_how_to_install_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "for m in ('pygls', 'pygls.lsp', 'pygls.lsp.server'): sys.modules[m] = None\n"
+        "from linter.cli import main\n"
+        "sys.argv = ['linkerd-lint', 'server']\n"
+        "main()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert 'pip install "linkerd-lint[server]"' in r.stderr and "Traceback" not in r.stderr

@@ -19,5 +19,7 @@ def server(stdio, log_level):
     try:
         from linter.lsp.server import serve
     except ImportError as e:  # pygls missing
-        raise click.ClickException(f"the language server needs pygls ({e}); install linkerd-lint[server]") from None
+        from linter.cli import UsageFailure
+
+        raise UsageFailure(f'the language server needs pygls ({e}); install it with: pip install "linkerd-lint[server]"') from None
     serve(log_level)

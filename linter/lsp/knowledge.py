@@ -23,28 +23,38 @@ _GRAMMAR = {
     "any": "any string",
 }
 _WHERE = {
-    "pod": "pod annotation (on the pod template, or inherited from the Namespace where noted)",
-    "written": "written by Linkerd itself: not something to set",
-    "label": "label",
-    "service": "Service annotation",
+    "pod": "Linkerd annotation, read from the pod template",
+    "written": "written by Linkerd itself, not something to set",
+    "label": "Linkerd label",
+    "service": "Linkerd Service annotation",
 }
+# Enum values newer than their key: linkerd/linkerd2 pkg/inject/inject.go and pkg/k8s/labels.go
+# know `audit` from version-2.16 on (absent at version-2.15).
+VALUE_SINCE = {("config.linkerd.io/default-inbound-policy", "audit"): (2, 16)}
 
 
 def version_text(v: tuple) -> str:
     return f"{v[0]}.{v[1]}"
 
 
-def enum_values(key: str) -> tuple:
+def enum_values(key: str, target: tuple | None = None) -> tuple:
+    """The allowed values of an enum-valued key (those the ``target`` Linkerd version accepts)."""
     meta = CATALOGUE.get(key)
     if meta is None or not meta.value.startswith("enum:"):
         return ()
-    return tuple(v for v in meta.value[len("enum:"):].split(",") if v)
+    values = [v for v in meta.value[len("enum:"):].split(",") if v]
+    if target is not None:
+        values = [v for v in values if VALUE_SINCE.get((key, v), (0, 0)) <= target]
+    return tuple(values)
 
 
 def value_text(meta) -> str:
     values = enum_values(meta.key)
     if values:
-        return "one of " + ", ".join(f"`{v}`" for v in values)
+        return "one of " + ", ".join(
+            f"`{v}`" + (f" ({version_text(VALUE_SINCE[(meta.key, v)])}+)" if (meta.key, v) in VALUE_SINCE else "")
+            for v in values
+        )
     return _GRAMMAR.get(meta.value, meta.value)
 
 
@@ -72,15 +82,16 @@ def annotation_markdown(key: str, target: tuple | None = None) -> str | None:
     meta = CATALOGUE.get(key)
     if meta is None:
         return None
-    lines = [f"**`{key}`** — Linkerd {_WHERE.get(meta.where, meta.where)}", "", meta.doc or "", ""]
-    if meta.where != "written":
-        lines.append(f"- **Value:** {value_text(meta)}")
-        if meta.default:
-            lines.append(f"- **Default:** {meta.default if ' ' in meta.default else f'`{meta.default}`'}")
+    lines = [f"**`{key}`** — {_WHERE.get(meta.where, meta.where)}", "", meta.doc or "", ""]
+    if meta.where == "written":
+        return "\n".join(lines).strip() + "\n"
+    lines.append(f"- **Value:** {value_text(meta)}")
+    if meta.default:
+        lines.append(f"- **Default:** {meta.default if ' ' in meta.default else f'`{meta.default}`'}")
     lines.append(f"- **Read by:** {versions_text(meta)}")
     if meta.where == "pod":
         lines.append(f"- **Inherited from the Namespace:** {inherit_text(meta)}")
-    if target is not None and meta.where != "written":
+    if target is not None:
         ok = meta.read_in(target)
         lines.append(f"- **Your target, Linkerd {version_text(target)}:** {'reads it' if ok else 'does NOT read it'}")
     return "\n".join(lines).replace("\n\n\n", "\n\n").strip() + "\n"

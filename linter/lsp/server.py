@@ -692,7 +692,7 @@ def completion(ls: LinkerdLintServer, params: T.CompletionParams):
         for i, key in enumerate(knowledge.annotation_keys(site.owner, target)):
             meta = CATALOGUE[key]
             q = site.quote
-            values = knowledge.enum_values(key)
+            values = knowledge.enum_values(key, target)
             fmt = T.InsertTextFormat.PlainText
             if site.has_colon:
                 new = f"{q}{key}{q}"
@@ -713,7 +713,7 @@ def completion(ls: LinkerdLintServer, params: T.CompletionParams):
                 )
             )
     elif isinstance(site, yamlctx.ValueSite):
-        for i, value in enumerate(knowledge.enum_values(site.key)):
+        for i, value in enumerate(knowledge.enum_values(site.key, target)):
             q = site.quote
             new = ("" if site.gap else " ") + f"{q}{value}{q}"
             items.append(
