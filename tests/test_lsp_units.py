@@ -226,6 +226,11 @@ def test_workspace_follows_the_disk(tmp_path):
     assert ws.file_changed(str(tmp_path / "ns.yaml"), deleted=True)
     # the other Namespace file (not excluded here) says disabled: nothing to report
     assert rules_of(ws.lint("web.yaml", DEPLOY)) == []
+    # a deleted directory takes its files with it
+    (tmp_path / "vendor" / "other-ns.yaml").unlink()
+    (tmp_path / "vendor").rmdir()
+    assert ws.file_changed(str(tmp_path / "vendor"), deleted=True)
+    assert "vendor/other-ns.yaml" not in ws.disk
     # a change that does not touch run-wide facts does not make open documents stale
     (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
     assert not ws.file_changed(str(tmp_path / "cm.yaml"))

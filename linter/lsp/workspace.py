@@ -164,6 +164,10 @@ class Workspace:
         if self._indexing:
             self._changed_while_indexing.add(path)
             return False
+        if deleted and not path.endswith(EXTENSIONS):  # a directory went away with its files
+            inside = self.real(display).rstrip(os.sep) + os.sep
+            gone = [d for d in self.disk if self.real(d).startswith(inside)]
+            return any([self.file_changed(self.real(d), deleted=True) for d in gone])
         self._refresh_disk(path, deleted)
         if display in self.buffers:
             return False  # the editor's buffer wins over the disk
