@@ -119,7 +119,7 @@ def decide(pod, namespace, version: tuple, defaults: dict) -> MeshConfig:
 
     injected, gate = requested, reason
     if requested:
-        gate = _gate(pod, namespace)
+        gate = _gate(pod, namespace, version)
         if gate:
             injected = False
         else:
@@ -145,18 +145,24 @@ def _as_text(v: Value):
     return resolve_vars(raw)
 
 
-def _gate(pod, namespace) -> str | None:
-    """The injector's reasons to skip a pod that asks for injection (report.go Injectable, selectors)."""
+def _gate(pod, namespace, version: tuple) -> str | None:
+    """The injector's reasons to skip a pod that asks for injection (report.go Injectable, selectors).
+
+    The kube-system/cert-manager exclusion and the object selector arrived with the 2.12
+    chart (charts/linkerd-control-plane/values.yaml proxyInjector); 2.10/2.11 select
+    namespaces by the admission-webhooks label only.
+    """
     if pod.spec is not None and pod.spec.get("hostNetwork") is True:
         return "host_network_enabled"
     if has_sidecar(pod):
         return "sidecar_already_exists"
     ns_name = pod.owner.namespace
-    if ns_name in EXCLUDED_NAMESPACES:
+    selectors_2_12 = version >= (2, 12)
+    if selectors_2_12 and ns_name in EXCLUDED_NAMESPACES:
         return "namespace_excluded_by_webhook"
     if namespace is not None and namespace.labels.get(ADMISSION_WEBHOOKS) == "disabled":
         return "admission_webhooks_disabled"
     labels = pod.labels
-    if "linkerd.io/control-plane-component" in labels or "linkerd.io/cni-resource" in labels:
+    if selectors_2_12 and ("linkerd.io/control-plane-component" in labels or "linkerd.io/cni-resource" in labels):
         return "excluded_by_object_selector"
     return None

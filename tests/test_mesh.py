@@ -123,3 +123,12 @@ def test_cross_file_namespace_finding_names_related_location(tmp_path):
     [f] = result.findings
     assert (f.path, f.span.line, f.span.col) == ("deploy.yaml", 7, 3)
     assert [(r.path, r.span.line, r.span.col) for r in f.related] == [("ns.yaml", 6, 24)]
+
+
+def test_selector_gates_arrived_in_2_12():
+    s = Settings()
+    s.linkerd_version = (2, 11)
+    cfg = decide(_pod("enabled", namespace="kube-system"), _ns("enabled", name="kube-system"), settings=s)
+    assert cfg.injected is True
+    cfg = decide(_pod("enabled", labels={"linkerd.io/control-plane-component": "x"}), _ns("enabled"), settings=s)
+    assert cfg.injected is True
