@@ -15,14 +15,5 @@ DEFAULT_ON_FROM = (2, 20)
 # (SidecarContainers beta); Linkerd's edge-26.5.2 notes "requires Kubernetes v1.29 or later".
 KUBERNETES_MIN = (1, 29)
 
-_TRUE = ("1", "t", "T", "TRUE", "true", "True")
-_FALSE = ("0", "f", "F", "FALSE", "false", "False")
-
-
-def parse_bool(text):
-    """Go strconv.ParseBool; None for anything else (the injector then ignores the key)."""
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return None
+# Go's strconv.ParseBool, as the injector reads these keys.
+from ._grammar import go_bool as parse_bool  # noqa: E402,F401
