@@ -88,6 +88,8 @@ def _expression(expr, lookup) -> bool | None:
     if not isinstance(expr, dict):
         return None
     key, op = expr.get("key"), expr.get("operator")
+    if not isinstance(key, str):
+        return None  # the API server rejects it; nothing to judge
     raw = expr.get("values")
     wanted = [_text(v) for v in raw] if isinstance(raw, list) else []
     present, have = lookup(key)

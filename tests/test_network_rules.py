@@ -366,3 +366,10 @@ def test_multicluster_fixes(run_cli, tmp_path):
     assert proc.returncode == 0, proc.stdout
     assert (tmp_path / "a.yaml").read_text() == svc("  labels:\n    mirror.linkerd.io/exported: \"true\"\n")
     assert (tmp_path / "b.yaml").read_text() == svc("  labels:\n    app: web\n    mirror.linkerd.io/exported: \"true\"\n")
+
+
+def test_selector_with_a_non_string_key_is_unknown_not_a_crash():
+    from linter.rules._selectors import matches
+
+    assert matches({"matchExpressions": [{"key": ["a"], "operator": "In", "values": ["x"]}]}, {"a": "x"}) is None
+    assert matches({"matchExpressions": [{"key": "a", "operator": "In", "values": ["x"]}]}, {"a": "x"}) is True
