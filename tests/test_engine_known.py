@@ -111,3 +111,23 @@ def test_internal_errors_are_per_run(tmp_path):
     for _ in range(3):
         result = engine.run([], stdin=("x.yaml", b"a: 1\n"))
         assert result.internal_errors == ["LNK990 failed on x.yaml: RuntimeError: boom"]
+
+
+def test_helm_values_documents_count_through_known_facts(tmp_path):
+    """A control-plane values file (a document that is no Kubernetes object) sets the proxy's
+    memory limit for every pod: through known facts exactly as when it is read as context."""
+    root = str(tmp_path)
+    _write(root)
+    with open(os.path.join(root, "values.yaml"), "w") as fh:
+        fh.write("proxyInjector: {}\nproxy:\n  resources:\n    memory:\n      limit: 256Mi\n")
+    settings = load_settings(root)
+    registry = load_registry(settings)
+    chosen = selection(registry, settings)
+    files = discover([root], root)
+    web = [(r, d) for r, d in files if d == "apps/web.yaml"]
+    others = [(r, d) for r, d in files if d != "apps/web.yaml"]
+    with_context = Engine(settings, registry, chosen).run(web, others)
+    engine = Engine(settings, registry, chosen)
+    with_known = engine.run(web, known=[engine.read_facts(r, d) for r, d in others])
+    assert "LNK201" not in {f.rule_id for f in with_context.findings}  # the values file sets the limit
+    assert _key(with_known.findings) == _key(with_context.findings)
