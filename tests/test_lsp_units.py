@@ -236,6 +236,16 @@ def test_workspace_follows_the_disk(tmp_path):
     assert not ws.file_changed(str(tmp_path / "cm.yaml"))
 
 
+def test_editing_helm_values_refreshes_dependents(tmp_path):
+    ws = _ws(tmp_path, "exclude: [vendor/]\n")
+    values = "proxyInjector: {}\nproxy:\n  resources:\n    memory:\n      limit: 256Mi\n"
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == [("LNK201", 9)]
+    out = ws.lint("values.yaml", values)  # a new, unsaved values file in the editor
+    assert out.dependents_stale
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == []  # the values set the proxy's memory limit
+    assert ws.lint("values.yaml", values + "# a comment\n").dependents_stale  # any edit may matter
+
+
 def test_workspace_with_a_broken_configuration_uses_defaults(tmp_path):
     ws = _ws(tmp_path, "linkerd-version: 2.18\n")  # a float: the schema wants a string
     assert ws.problem and "linkerd-version" in ws.problem
