@@ -274,6 +274,6 @@ def _fingerprint(facts: FileFacts, data: bytes):
 
     The text's hash, not the objects': most edits of a manifest change objects kept for
     cross-resource rules anyway, and hashing is a thousand times cheaper than comparing them."""
-    if not (facts.context or facts.retained or getattr(facts, "documents", ())):
+    if not (facts.context or facts.retained or facts.documents):
         return None
     return hashlib.blake2b(data, digest_size=16).digest()
