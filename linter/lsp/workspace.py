@@ -76,8 +76,8 @@ class Workspace:
         try:
             registry = load_registry(settings)
         except Exception as e:  # noqa: BLE001 - a broken rule pack must not take the server down
-            self.problem = f"linkerd-lint: {e}; third-party rule packs not loaded"
-            registry = load_registry(settings, plugins=False)
+            self.problem = f"linkerd-lint: {e}; only the built-in rules are loaded"
+            registry = load_registry(None, plugins=False)
         self.settings = settings
         self.registry = registry
         try:
