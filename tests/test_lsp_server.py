@@ -533,3 +533,20 @@ async def test_indexing_reports_progress(client, workspace):
     assert token.startswith("linkerd-lint/")
     assert isinstance(reports[0], T.WorkDoneProgressBegin) and reports[0].title == "linkerd-lint"
     assert isinstance(reports[-1], T.WorkDoneProgressEnd) and reports[-1].message.startswith("3 files in ")
+
+
+@pytest.mark.asyncio
+async def test_hover_and_completion_in_a_document_that_is_not_linted(client, workspace):
+    # a Helm chart template is not linted (no diagnostics) but hover and completion still help
+    path = workspace / "chart" / "templates" / "deploy.yaml"
+    path.parent.mkdir(parents=True)
+    text = DEPLOYMENT.replace("      labels: {app: web}\n", "      labels: {app: web}\n      annotations:\n        linkerd.io/inject: {{ .Values.inject }}\n")
+    client.text_document_did_open(
+        T.DidOpenTextDocumentParams(T.TextDocumentItem(uri=path.as_uri(), language_id="helm", version=1, text=text))
+    )
+    hover = await _hover(client, path.as_uri(), 12, 10)
+    assert hover.contents.value.startswith("**`linkerd.io/inject`**")
+    result = await _complete(client, path.as_uri(), 12, 8)
+    assert "config.linkerd.io/proxy-memory-limit" in [i.label for i in result.items]
+    await asyncio.sleep(0.3)
+    assert path.as_uri() not in client.diagnostics

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,18 +23,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from linter import __version__
-from linter.annotations import CATALOGUE
 from linter.files import EXTENSIONS, excluded
-from linter.lsp import actions, knowledge, yamlctx
+from linter.lsp import features
 from linter.lsp.positions import UTF16, Lines
 from linter.lsp.workspace import Workspace
 from linter.rule import Severity
-from linter.suppress import _COMMENT, IGNORE_PREFIX
 
 log = logging.getLogger("linkerd-lint.server")
 
-SOURCE = "linkerd-lint"
-FIX_ALL = "source.fixAll.linkerd-lint"
+SOURCE, FIX_ALL = features.SOURCE, features.FIX_ALL
 DEFAULT_DEBOUNCE_MS = 150
 LANGUAGES = ("yaml", "json")
 _SEVERITY = {
@@ -43,7 +39,6 @@ _SEVERITY = {
     Severity.WARNING: T.DiagnosticSeverity.Warning,
     Severity.INFO: T.DiagnosticSeverity.Information,
 }
-_RULE_LIST = re.compile(r"#\s*linkerd-lint:\s*(?:disable|disable-file|disable-next-line)\s*=\s*(?:[A-Za-z0-9_-]+\s*,\s*)*([A-Za-z0-9_-]*)$")
 
 
 @dataclass
@@ -51,7 +46,6 @@ class Doc:
     uri: str
     display: str
     ws: Workspace
-    language: str
     timer: asyncio.TimerHandle | None = None
     pending: bool = False  # an edit arrived during the debounce window
     version: int | None = None  # version of the text last linted
@@ -71,7 +65,6 @@ class LinkerdLintServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.elsewhere: dict = {}  # uri -> (Workspace, diagnostics) on files no run reads (config)
         self.logged: set = set()
-        self.lint_times: list = []  # seconds per lint
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkerd-lint")
         self.queue: dict = {}  # uris waiting for a lint, in order
         self.busy = False  # a lint is running in the worker thread
@@ -110,6 +103,13 @@ class LinkerdLintServer(LanguageServer):
             return get_capability(self.client_capabilities, path, default)
         except Exception:  # noqa: BLE001 - unknown capability path
             return default
+
+    def workspace_of(self, uri: str) -> Workspace:
+        """The workspace of a document, tracked or not (hover and completion work in any YAML)."""
+        doc = self.docs.get(uri)
+        if doc is not None:
+            return doc.ws
+        return self.workspace_for(to_fs_path(uri) if uri.startswith("file:") else None)
 
     def workspace_for(self, path: str | None) -> Workspace:
         if path is not None:
@@ -204,7 +204,7 @@ class LinkerdLintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             T.PublishDiagnosticsParams(uri=doc.uri, diagnostics=doc.diagnostics + extra, version=version)
         )
-        self.lint_times.append(time.perf_counter() - started)
+        log.debug("linted %s (version %s) in %.1f ms", doc.display, version, (time.perf_counter() - started) * 1000)
         self._publish_elsewhere(doc.ws, outcome.elsewhere)
         for msg in outcome.internal_errors:
             if msg not in self.logged:
@@ -402,7 +402,7 @@ class LinkerdLintServer(LanguageServer):
             return None
         if excluded(display, ws.exclude):
             return None
-        doc = Doc(uri, display, ws, language)
+        doc = Doc(uri, display, ws)
         self.docs[uri] = doc
         return doc
 
@@ -517,18 +517,18 @@ def create_server() -> LinkerdLintServer:
     )
     async def code_action(ls: LinkerdLintServer, params: T.CodeActionParams):
         try:
-            return await code_actions(ls, params)
+            return await features.code_actions(ls, params)
         except Exception as e:  # noqa: BLE001
             ls.failed("code actions", e)
             return None
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
     def hover_handler(ls: LinkerdLintServer, params: T.HoverParams):
-        return ls.safely("hover", hover, params)
+        return ls.safely("hover", features.hover, params)
 
     @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["/", ":", "=", ","]))
     def completion_handler(ls: LinkerdLintServer, params: T.CompletionParams):
-        return ls.safely("completion", completion, params)
+        return ls.safely("completion", features.completion, params)
 
     @server.feature(T.SHUTDOWN)
     def shutdown(ls: LinkerdLintServer, params):
@@ -544,189 +544,6 @@ def create_server() -> LinkerdLintServer:
 def _diag_key(d: T.Diagnostic) -> tuple:
     r = d.range
     return (d.code, r.start.line, r.start.character, r.end.line, r.end.character, d.message)
-
-
-# -- features ------------------------------------------------------------------------------
-
-
-def _edit(ls: LinkerdLintServer, doc: Doc, lines: Lines, edits) -> T.WorkspaceEdit:
-    text_edits = []
-    for e in edits:
-        start, end = lines.span_to_lsp(e.span)
-        text_edits.append(T.TextEdit(range=T.Range(T.Position(*start), T.Position(*end)), new_text=e.text))
-    if ls.client_supports("workspace.workspace_edit.document_changes", False):
-        ident = T.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
-        return T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(text_document=ident, edits=text_edits)])
-    return T.WorkspaceEdit(changes={doc.uri: text_edits})
-
-
-def _wanted(only, kind: str) -> bool:
-    return not only or any(kind == k or kind.startswith(k + ".") for k in only)
-
-
-async def code_actions(ls: LinkerdLintServer, params: T.CodeActionParams):
-    doc = await ls.fresh(params.text_document.uri)
-    if doc is None:
-        return None
-    only = params.context.only
-    lines = Lines(doc.text, ls.encoding)
-    first, last = params.range.start.line, params.range.end.line
-    sent = {
-        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character): d
-        for d in params.context.diagnostics
-        if d.source == SOURCE
-    }
-    out: list = []
-    quick = _wanted(only, T.CodeActionKind.QuickFix)
-    meaning = None
-    disabled: set = set()
-    for f in doc.findings if quick else ():
-        diag = ls.diagnostic(f, lines, doc.ws)
-        r = diag.range
-        if not (r.start.line <= last and r.end.line >= first):
-            continue  # the lines asked about
-        diag = sent.get((diag.code, r.start.line, r.start.character, r.end.line, r.end.character), diag)
-        if f.fix is not None and f.fix.edits:
-            title = f"{f.fix.description} ({f.rule_id})" + ("" if f.fix.safe else " [unsafe]")
-            out.append(
-                T.CodeAction(
-                    title=title,
-                    kind=T.CodeActionKind.QuickFix,
-                    diagnostics=[diag],
-                    edit=_edit(ls, doc, lines, f.fix.edits),
-                    is_preferred=f.fix.safe,
-                )
-            )
-        if (f.rule_id, f.span.line) in disabled:
-            continue
-        disabled.add((f.rule_id, f.span.line))
-        if meaning is None:
-            meaning = actions._meaning(doc.text)
-        edit = actions.disable_edit(doc.text, f.span.line, f.rule_id, meaning)
-        if edit is not None:
-            out.append(
-                T.CodeAction(
-                    title=f"Disable {f.rule_id} for this line",
-                    kind=T.CodeActionKind.QuickFix,
-                    diagnostics=[diag],
-                    edit=_edit(ls, doc, lines, [edit]),
-                )
-            )
-    if _wanted(only, FIX_ALL):
-        safe = [f.fix for f in doc.findings if f.fix is not None and f.fix.safe and f.fix.edits]
-        # asked for (source actions, fix-on-save), or worth a line in the quick-fix menu
-        if safe and (only or len(safe) > 1):
-            out.append(
-                T.CodeAction(
-                    title="Fix all safe linkerd-lint findings in this file",
-                    kind=FIX_ALL,
-                    edit=_edit(ls, doc, lines, actions.combine(safe)),
-                )
-            )
-    return out
-
-
-def _position(ls: LinkerdLintServer, uri: str, pos: T.Position):
-    td = ls.workspace.get_text_document(uri)
-    lines = Lines(td.source, ls.encoding)
-    line, col = lines.from_lsp(pos.line, pos.character)
-    return lines, line - 1, col - 1
-
-
-def _range(lines: Lines, line: int, start: int, end: int) -> T.Range:
-    """A range on one LSP line, from character indexes."""
-    return T.Range(T.Position(*lines.units_at(line, start)), T.Position(*lines.units_at(line, end)))
-
-
-def hover(ls: LinkerdLintServer, params: T.HoverParams):
-    uri = params.text_document.uri
-    doc = ls.docs.get(uri)
-    ws = doc.ws if doc is not None else ls.workspace_for(to_fs_path(uri) if uri.startswith("file:") else None)
-    lines, line, char = _position(ls, uri, params.position)
-    text = lines.line(line)
-    tok = yamlctx.token_at(text, char)
-    if tok is None:
-        return None
-    word, start, end = tok
-    md = None
-    m = _COMMENT.search(text)
-    if m and m.start(2) <= start < m.end(2) + 1:
-        rule = ws.registry.get(word)
-        md = knowledge.rule_markdown(rule) if rule is not None else f"linkerd-lint has no rule `{word}`: this suppresses nothing.\n"
-    elif word.startswith(IGNORE_PREFIX):
-        rid = word[len(IGNORE_PREFIX):]
-        rule = ws.registry.get(rid)
-        md = knowledge.rule_markdown(rule) if rule is not None else f"linkerd-lint has no rule `{rid}`: this annotation suppresses nothing.\n"
-    elif word in CATALOGUE:
-        md = knowledge.annotation_markdown(word, ws.settings.linkerd_version)
-    if md is None:
-        return None
-    return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=md), range=_range(lines, line, start, end))
-
-
-def completion(ls: LinkerdLintServer, params: T.CompletionParams):
-    uri = params.text_document.uri
-    doc = ls.docs.get(uri)
-    ws = doc.ws if doc is not None else ls.workspace_for(to_fs_path(uri) if uri.startswith("file:") else None)
-    lines, line, char = _position(ls, uri, params.position)
-    text = lines.line(line)
-    snippets = ls.client_supports("text_document.completion.completion_item.snippet_support", False)
-    target = ws.settings.linkerd_version
-    items: list = []
-    rules = _RULE_LIST.search(text[:char])
-    if rules:
-        start = char - len(rules.group(1))
-        for rule in ws.registry.rules.values():
-            items.append(
-                T.CompletionItem(
-                    label=rule.id,
-                    kind=T.CompletionItemKind.Value,
-                    detail=rule.name,
-                    documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=knowledge.rule_markdown(rule)),
-                    text_edit=T.TextEdit(range=_range(lines, line, start, char), new_text=rule.id),
-                )
-            )
-        return T.CompletionList(is_incomplete=False, items=items)
-    site = yamlctx.completion_site(lines.lines, line, char)
-    if isinstance(site, yamlctx.KeySite) and site.owner is not None:
-        for i, key in enumerate(knowledge.annotation_keys(site.owner, target)):
-            meta = CATALOGUE[key]
-            q = site.quote
-            values = knowledge.enum_values(key, target)
-            fmt = T.InsertTextFormat.PlainText
-            if site.has_colon:
-                new = f"{q}{key}{q}"
-            elif snippets and values:
-                new, fmt = f"{q}{key}{q}: ${{1|{','.join(values)}|}}", T.InsertTextFormat.Snippet
-            else:
-                new = f"{q}{key}{q}: "
-            items.append(
-                T.CompletionItem(
-                    label=key,
-                    kind=T.CompletionItemKind.Property,
-                    detail=knowledge.value_text(meta),
-                    documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=knowledge.annotation_markdown(key, target)),
-                    filter_text=f"{q}{key}",
-                    sort_text=f"{i:03d}",
-                    insert_text_format=fmt,
-                    text_edit=T.TextEdit(range=_range(lines, line, site.start, site.end), new_text=new),
-                )
-            )
-    elif isinstance(site, yamlctx.ValueSite):
-        for i, value in enumerate(knowledge.enum_values(site.key, target)):
-            q = site.quote
-            new = ("" if site.gap else " ") + f"{q}{value}{q}"
-            items.append(
-                T.CompletionItem(
-                    label=value,
-                    kind=T.CompletionItemKind.EnumMember,
-                    detail=site.key,
-                    filter_text=f"{q}{value}",
-                    sort_text=f"{i:03d}",
-                    text_edit=T.TextEdit(range=_range(lines, line, site.start, site.end), new_text=new),
-                )
-            )
-    return T.CompletionList(is_incomplete=False, items=items)
 
 
 def serve(log_level: str = "warning") -> None:
