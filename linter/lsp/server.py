@@ -376,7 +376,11 @@ class LinkerdLintServer(LanguageServer):
             self.say(ws.problem, T.MessageType.Warning, show=True)
         else:
             self.say(f"linkerd-lint: configuration reloaded for {ws.root}")
-        asyncio.get_running_loop().create_task(self.index(ws))
+        if ws in self.folders:
+            asyncio.get_running_loop().create_task(self.index(ws))
+        else:  # outside every folder: no index, open documents only
+            ws.install_index({})
+            self.relint(ws)
 
     def add_folder(self, uri: str) -> Workspace | None:
         path = to_fs_path(uri)
@@ -456,12 +460,10 @@ def create_server() -> LinkerdLintServer:
     def did_save(ls: LinkerdLintServer, params: T.DidSaveTextDocumentParams):
         uri = params.text_document.uri
         path = to_fs_path(uri) if uri.startswith("file:") else None
-        if path is not None:
-            for ws in ls.folders + list(ls.loose.values()):
-                if ws.is_config(path):
-                    ls.reload(ws)
-                    return
-        if uri in ls.docs:
+        reloaded = [ws for ws in ls.folders + list(ls.loose.values()) if path is not None and ws.is_config(path)]
+        for ws in reloaded:
+            ls.reload(ws)
+        if uri in ls.docs and not reloaded:
             ls.request(uri, now=True)
 
     @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)

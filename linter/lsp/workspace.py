@@ -41,7 +41,7 @@ class Outcome:
     dependents_stale: bool  # what the document contributes to other runs changed
 
 
-@dataclass
+@dataclass(eq=False)  # one object per folder: compared by identity
 class Workspace:
     root: str
     options: dict = field(default_factory=dict)
