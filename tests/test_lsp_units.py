@@ -11,7 +11,8 @@ from linter.located import Span
 from linter.lsp import actions, knowledge, yamlctx
 from linter.lsp.positions import UTF8, UTF16, UTF32, Lines, char_index, units
 from linter.lsp.workspace import Workspace
-from linter.rule import Edit, Fix
+from linter.fix import apply_edits
+from linter.source import SourceFile
 
 
 # -- positions -------------------------------------------------------------------------------
@@ -131,6 +132,11 @@ def test_annotation_markdown_versions():
 
 # -- suppression comments ---------------------------------------------------------------------
 
+
+def apply(text, edits):
+    return apply_edits(text, edits, SourceFile("t.yaml", text).offset)
+
+
 MANIFEST = """\
 apiVersion: v1
 kind: ConfigMap
@@ -146,12 +152,12 @@ data:
 
 def test_disable_comment_at_end_of_line():
     edit = actions.disable_edit(MANIFEST, 4, "LNK201")
-    assert actions.apply(MANIFEST, [edit]).split("\n")[3] == "  name: x  # keep  # linkerd-lint: disable=LNK201"
+    assert apply(MANIFEST, [edit]).split("\n")[3] == "  name: x  # keep  # linkerd-lint: disable=LNK201"
 
 
 def test_disable_comment_joins_an_existing_one():
     edit = actions.disable_edit(MANIFEST, 5, "LNK201")
-    assert actions.apply(MANIFEST, [edit]).split("\n")[4] == "  labels: {a: b}  # linkerd-lint: disable=LNK105,LNK201 reason"
+    assert apply(MANIFEST, [edit]).split("\n")[4] == "  labels: {a: b}  # linkerd-lint: disable=LNK105,LNK201 reason"
     assert actions.disable_edit(MANIFEST, 5, "LNK105") is None  # already there
 
 
@@ -160,21 +166,28 @@ def test_no_comment_that_would_change_a_block_scalar():
     assert actions.disable_edit(MANIFEST, 9, "LNK201") is None
     # the `script: |` line itself takes a trailing comment
     edit = actions.disable_edit(MANIFEST, 7, "LNK201")
-    assert actions.apply(MANIFEST, [edit]).split("\n")[6] == "  script: |  # linkerd-lint: disable=LNK201"
+    assert apply(MANIFEST, [edit]).split("\n")[6] == "  script: |  # linkerd-lint: disable=LNK201"
 
 
 def test_multi_line_plain_scalar_falls_back_to_the_line_before():
     text = "a: one\n  two\nb: 1\n"
     # a trailing comment on line 1 would cut the scalar `one two`; the standalone form keeps it
     edit = actions.disable_edit(text, 1, "LNK201")
-    assert actions.apply(text, [edit]) == "# linkerd-lint: disable=LNK201\na: one\n  two\nb: 1\n"
+    assert apply(text, [edit]) == "# linkerd-lint: disable=LNK201\na: one\n  two\nb: 1\n"
 
 
-def test_combine_skips_fixes_that_touch_the_same_lines():
-    a = Fix("a", (Edit(Span(2, 3, 2, 5), "x"),))
-    b = Fix("b", (Edit(Span(2, 7, 2, 8), "y"),))
-    c = Fix("c", (Edit(Span(4, 1, 4, 1), "z\n"),))
-    assert actions.combine([a, b, c]) == [a.edits[0], c.edits[0]]
+def test_checked_fixes_follow_check_fix():
+    from linter.rule import Edit, Fix, Finding, Severity
+
+    text = "a: 1\nb: 2  # keep\n"
+    checked = actions.Checked("t.yaml", text)
+    assert checked.sound([Edit(Span(1, 4, 1, 5), '"1"')])
+    # an edit that drops a comment is refused, as check --fix refuses it
+    assert not checked.sound([Edit(Span(2, 1, 3, 1), "")])
+    one = Finding("LNK104", Severity.ERROR, "m", "t.yaml", Span(1, 4, 1, 5), fix=Fix("q", (Edit(Span(1, 4, 1, 5), '"1"'),)))
+    clash = Finding("LNK104", Severity.ERROR, "m", "t.yaml", Span(1, 4, 1, 5), fix=Fix("q", (Edit(Span(1, 4, 1, 5), "x"),)))
+    two = Finding("LNK104", Severity.ERROR, "m", "t.yaml", Span(2, 4, 2, 5), fix=Fix("q", (Edit(Span(2, 4, 2, 5), '"2"'),)))
+    assert apply(text, checked.fix_all([one, clash, two])) == 'a: "1"\nb: "2"  # keep\n'
 
 
 # -- the workspace index -----------------------------------------------------------------------

@@ -1,44 +1,63 @@
 """Code actions as text edits: a finding's own fix, every safe fix at once, and the
-``# linkerd-lint: disable=ID`` comment that silences one finding on its line."""
+``# linkerd-lint: disable=ID`` comment that silences one finding on its line.
+
+Fixes go through the same selection and checks as ``check --fix`` (``linter.fix``): an
+editor never offers an edit that the command line would refuse to write.
+"""
 
 from __future__ import annotations
 
 import re
 
+from linter import fix as fixer
 from linter.located import Span
 from linter.rule import Edit
-from linter.source import parse_text
+from linter.source import SourceFile, parse_text
 from linter.suppress import _COMMENT
 
 MARK = "linkerd-lint:"
+# Line breaks the YAML reader counts and SourceFile.offset (which fixes are built on) does not.
 _ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
-def apply(text: str, edits) -> str:
-    """Apply non-overlapping edits (spans over ``text``) and return the new text."""
-    starts = _line_starts(text)
+class Checked:
+    """Fixes of one version of a document, checked once each (code actions are asked for
+    every time the cursor moves)."""
 
-    def offset(line, col):
-        if line - 1 >= len(starts):
-            return len(text)
-        base = starts[line - 1]
-        nxt = starts[line] - 1 if line < len(starts) else len(text)
-        return min(base + col - 1, nxt)
+    def __init__(self, path: str, text: str):
+        self.path, self.text = path, text
+        self.src = SourceFile(path, text)
+        self.odd = bool(_ODD_BREAKS.search(text))
+        self.verdicts: dict = {}
+        self._meaning = None
 
-    out = text
-    for e in sorted(edits, key=lambda e: (e.span.line, e.span.col), reverse=True):
-        a, b = offset(e.span.line, e.span.col), offset(e.span.end_line, e.span.end_col)
-        out = out[:a] + e.text + out[b:]
-    return out
+    def apply(self, edits) -> str:
+        return fixer.apply_edits(self.text, edits, self.src.offset)
 
+    def sound(self, edits) -> bool:
+        """Whether applying ``edits`` passes ``check --fix``'s verification."""
+        key = tuple(edits)
+        if key not in self.verdicts:
+            if self.odd:
+                reason = "line breaks the fixer does not edit"
+            else:
+                try:
+                    reason = fixer.verify(self.path, self.text, self.apply(edits))
+                except ValueError as e:  # overlapping edits
+                    reason = str(e)
+            self.verdicts[key] = reason
+        return self.verdicts[key] is None
 
-def _line_starts(text: str) -> list:
-    starts = [0]
-    i = text.find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = text.find("\n", i + 1)
-    return starts
+    def fix_all(self, findings) -> list:
+        """Edits of the safe fixes that ``check --fix`` would apply together in one pass."""
+        chosen = fixer.choose([f for f in findings if fixer.applicable(f)], self.src)
+        edits = [e for f in chosen for e in f.fix.edits]
+        return edits if edits and self.sound(edits) else []
+
+    def disable(self, line: int, rule_id: str) -> Edit | None:
+        if self._meaning is None:
+            self._meaning = _meaning(self.text)
+        return disable_edit(self.text, line, rule_id, self._meaning)
 
 
 def _meaning(text: str):
@@ -74,22 +93,8 @@ def disable_edit(text: str, line: int, rule_id: str, meaning=None) -> Edit | Non
             Edit(Span(line, 1, line, 1), f"{indent}# {MARK} disable={rule_id}{newline}"),
         ]
     meaning = meaning if meaning is not None else _meaning(text)
+    offset = SourceFile("<check>", text).offset
     for edit in candidates:
-        if _meaning(apply(text, [edit])) == meaning:
+        if _meaning(fixer.apply_edits(text, [edit], offset)) == meaning:
             return edit
     return None
-
-
-def combine(fixes) -> list:
-    """Edits of as many of ``fixes`` as can be applied together: a fix is skipped when one of its
-    edits touches a line that an earlier fix already edits (two fixes adding ``annotations:`` to
-    the same metadata would otherwise collide)."""
-    taken: list = []
-    out: list = []
-    for fix in fixes:
-        lines = [(e.span.line, max(e.span.line, e.span.end_line)) for e in fix.edits]
-        if any(a <= tb and ta <= b for a, b in lines for ta, tb in taken):
-            continue
-        taken += lines
-        out.extend(fix.edits)
-    return out

@@ -45,7 +45,9 @@ async def code_actions(ls, params: T.CodeActionParams):
     }
     out: list = []
     quick = _wanted(only, T.CodeActionKind.QuickFix)
-    meaning = None
+    if doc.checked is None or doc.checked.text is not doc.text:
+        doc.checked = actions.Checked(doc.display, doc.text)
+    checked = doc.checked
     disabled: set = set()
     for f in doc.findings if quick else ():
         diag = ls.diagnostic(f, lines, doc.ws)
@@ -53,7 +55,7 @@ async def code_actions(ls, params: T.CodeActionParams):
         if not (r.start.line <= last and r.end.line >= first):
             continue  # the lines asked about
         diag = sent.get((diag.code, r.start.line, r.start.character, r.end.line, r.end.character), diag)
-        if f.fix is not None and f.fix.edits:
+        if f.fix is not None and f.fix.edits and checked.sound(f.fix.edits):
             title = f"{f.fix.description} ({f.rule_id})" + ("" if f.fix.safe else " [unsafe]")
             out.append(
                 T.CodeAction(
@@ -67,9 +69,7 @@ async def code_actions(ls, params: T.CodeActionParams):
         if (f.rule_id, f.span.line) in disabled:
             continue
         disabled.add((f.rule_id, f.span.line))
-        if meaning is None:
-            meaning = actions._meaning(doc.text)
-        edit = actions.disable_edit(doc.text, f.span.line, f.rule_id, meaning)
+        edit = checked.disable(f.span.line, f.rule_id)
         if edit is not None:
             out.append(
                 T.CodeAction(
@@ -79,16 +79,13 @@ async def code_actions(ls, params: T.CodeActionParams):
                     edit=_edit(ls, doc, lines, [edit]),
                 )
             )
-    if _wanted(only, FIX_ALL):
-        safe = [f.fix for f in doc.findings if f.fix is not None and f.fix.safe and f.fix.edits]
-        # asked for (source actions, fix-on-save), or worth a line in the quick-fix menu
-        if safe and (only or len(safe) > 1):
+    # asked for (source actions, fix-on-save), or worth a line in the quick-fix menu
+    safe = sum(1 for f in doc.findings if f.fix is not None and f.fix.safe and f.fix.edits)
+    if _wanted(only, FIX_ALL) and safe and (only or safe > 1):
+        edits = checked.fix_all(doc.findings)
+        if edits:
             out.append(
-                T.CodeAction(
-                    title="Fix all safe linkerd-lint findings in this file",
-                    kind=FIX_ALL,
-                    edit=_edit(ls, doc, lines, actions.combine(safe)),
-                )
+                T.CodeAction(title="Fix all safe linkerd-lint findings in this file", kind=FIX_ALL, edit=_edit(ls, doc, lines, edits))
             )
     return out
 

@@ -53,6 +53,7 @@ class Doc:
     findings: list = field(default_factory=list)
     waiters: list = field(default_factory=list)  # (version, future) of requests waiting for fresh findings
     diagnostics: list = field(default_factory=list)  # published for the findings
+    checked: object = None  # actions.Checked: fixes of this text, verified once each
 
 
 class LinkerdLintServer(LanguageServer):
