@@ -98,6 +98,8 @@ def check(ctx):
     services, pods = services_and_pods(inv)
     app_protocol = settings.linkerd_version >= APP_PROTOCOL_SINCE
     for svc in services:
+        if not inv.reports(svc):
+            continue  # its findings would not be shown (context files, the editor's other files)
         if is_headless(svc):
             continue  # clients reach the pods directly; linkerd check skips them too
         backends = meshed_backends(svc, pods, inv, settings)

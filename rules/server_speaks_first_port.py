@@ -119,10 +119,12 @@ def check(ctx):
     inv, settings = ctx.inventory, ctx.settings
     services, pods = services_and_pods(inv)
     ssf = {p: name for p, name in SERVER_SPEAKS_FIRST.items() if p not in default_opaque(settings)}
+    # judge only subjects whose findings are shown (context files, the editor's other files)
     for pod in pods:
-        _pod(ctx, pod, ssf)
+        if inv.reports(pod.owner):
+            _pod(ctx, pod, ssf)
     for svc in services:
-        if not is_headless(svc):
+        if inv.reports(svc) and not is_headless(svc):
             _service(ctx, svc, pods, ssf)
 
 
