@@ -54,6 +54,13 @@ _HELM_ACTION = re.compile(
 )
 _HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
 _DOC_START = re.compile(r"^---(?:[ \t]|$)", re.M)
+# Where libyaml starts a new line (YAML 1.1): CRLF, CR, LF, NEL, LS, PS.  Positions,
+# edits and suppression comments must count lines the same way.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list:
+    return LINE_BREAK.split(text)
 
 
 @dataclass
@@ -81,13 +88,14 @@ class SourceFile:
 
     @property
     def lines(self) -> list:
-        return self.text.splitlines()
+        lines = split_lines(self.text)
+        return lines[:-1] if lines and lines[-1] == "" else lines
 
     def offset(self, line: int, col: int) -> int:
         """Character offset of a 1-based line/column."""
         if self._line_starts is None:
             starts = [0]
-            for m in re.finditer("\n", self.text):
+            for m in LINE_BREAK.finditer(self.text):
                 starts.append(m.end())
             self._line_starts = starts
         starts = self._line_starts

@@ -58,7 +58,9 @@ def scan_comments(path: str, text: str) -> FileSuppressions:
     sup = FileSuppressions(path)
     if "linkerd-lint:" not in text:
         return sup
-    lines = text.split("\n")
+    from linter.source import split_lines
+
+    lines = split_lines(text)
     pending: list = []  # standalone comments waiting for the next content line
     for lineno, line in enumerate(lines, start=1):
         stripped = line.strip()

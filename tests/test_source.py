@@ -109,3 +109,15 @@ def test_deep_nesting_is_a_problem_not_a_crash():
     text = "a: " + "[" * 5000 + "]" * 5000 + "\n"
     src = parse_text("deep.yaml", text)
     assert src.problems and src.problems[0].kind in ("too-complex", "syntax")
+
+
+def test_every_yaml_line_break_counts_for_lines_offsets_and_suppressions():
+    from linter.suppress import scan_comments
+
+    text = "a: 1\rb: 2\x85c: 3\u2028d: 4  # linkerd-lint: disable=LNK101\n"
+    src = parse_text("x.yaml", text)
+    data = src.documents[0].data
+    assert data.key_span("d") == Span(4, 1, 4, 2)
+    assert src.lines[3].startswith("d: 4")
+    assert text[src.offset(4, 1)] == "d"
+    assert scan_comments("x.yaml", text).lines == {4: {"LNK101"}}
