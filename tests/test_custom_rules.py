@@ -77,8 +77,11 @@ def deployment(name, annotations="", ns="payments", labels="{app: x}"):
 
 # -- the documented examples are real -------------------------------------------------------------
 
-def _doc_examples():
-    text = open(DOC, encoding="utf-8").read()
+README = os.path.join(ROOT, "README.md")
+
+
+def _doc_examples(path=DOC):
+    text = open(path, encoding="utf-8").read()
     out = []
     for chunk in text.split("<!-- example: ")[1:]:
         name = chunk.split(" -->", 1)[0]
@@ -89,10 +92,12 @@ def _doc_examples():
 
 
 DOC_EXAMPLES = _doc_examples()
+README_EXAMPLES = _doc_examples(README)
 
 
-def test_the_docs_hold_two_examples():
+def test_the_docs_and_the_readme_hold_two_examples():
     assert [name for name, *_ in DOC_EXAMPLES] == ["payments-cpu", "prod-identity"]
+    assert README_EXAMPLES == DOC_EXAMPLES
 
 
 @pytest.mark.parametrize("name,files,command,expected", DOC_EXAMPLES, ids=[e[0] for e in DOC_EXAMPLES])
