@@ -60,7 +60,7 @@ def selection(registry: Registry, settings, select=(), ignore=(), extend=()) -> 
 
 
 def lint_paths(paths, *, cwd=None, config_file=None, overrides=None, select=(), ignore=(), context=(),
-               keep_sources=False) -> RunResult:
+               keep_sources=False, jobs=1) -> RunResult:
     cwd = os.path.abspath(cwd or os.getcwd())
     settings = load_settings(cwd, config_file, overrides)
     registry = load_registry(settings)
@@ -74,7 +74,7 @@ def lint_paths(paths, *, cwd=None, config_file=None, overrides=None, select=(), 
         targets = discover(list(paths), cwd, settings.exclude)
         ctx_paths = list(context) + [rebase(p) for p in settings.context]
         ctx = discover([p for p in ctx_paths if os.path.exists(p)], cwd, settings.exclude)
-        engine = Engine(settings, registry, chosen, keep_sources=keep_sources)
+        engine = Engine(settings, registry, chosen, keep_sources=keep_sources, jobs=jobs)  # jobs: linter/parallel.py
         return engine.run(targets, ctx)
     finally:
         os.chdir(here)

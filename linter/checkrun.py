@@ -59,6 +59,8 @@ class CheckRun:
         self.stdout_taken = False  # the fixed stdin document or the diff holds stdout
         self.wrote_baseline = False
         self.unsafe = False
+        self.jobs = 1  # worker processes for the object pass (linter/parallel.py)
+        self.progress = None  # linter.progress.Progress, when a terminal shows one
 
     # -- running -----------------------------------------------------------------------
 
@@ -70,7 +72,8 @@ class CheckRun:
             base = Baseline.load(baseline) if baseline else None
         except BaselineError as e:
             raise CheckError(str(e)) from None
-        engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff))
+        engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff), jobs=self.jobs)
+        engine.progress = self.progress
         if fix or diff:
             run, raw_of = fix_mod.runner(engine, self.targets, self.context, self.stdin)
             keep = (lambda fs: base.split(fs, self.cwd)[0]) if base is not None else None
@@ -84,6 +87,8 @@ class CheckRun:
                 self._write_fixes()
         else:
             self.result = engine.run(self.targets, self.context, self.stdin)
+        if self.progress is not None:
+            self.progress.close()
         for msg in self.result.internal_errors:
             _note(f"internal error: {msg} (please report this)")
         self.findings = list(self.result.findings)

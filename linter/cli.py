@@ -104,9 +104,11 @@ def _load_registry(settings=None):
 @click.option("--write-baseline", "write_baseline", type=click.Path(), help="Record the current findings in FILE (exit 0).")
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: when stdout is a terminal].")
 @click.option("--now", "now", metavar="WHEN", help="Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that read and check files [default: the number of cores; small runs use one].")
 def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
           linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
-          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline, assume_complete):
+          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline, assume_complete, jobs):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
     from linter import config as config_mod
     from linter.checkrun import CheckError, CheckRun, plan_reports
@@ -171,8 +173,14 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
         click.echo(f"linkerd-lint: warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}", err=True)
 
     run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
+    from linter import parallel, progress, runtime
+
+    run.jobs = jobs or parallel.cpu_count()
+    if progress.wanted(sys.stderr, [f for f, _ in reports], quiet=quiet):
+        run.progress = progress.Progress(sys.stderr)
     try:
-        run.execute(fix=fix, diff=diff, unsafe=unsafe_fixes, baseline=baseline_file, write_baseline=write_baseline)
+        with runtime.batch():  # garbage collection tuned for one long run
+            run.execute(fix=fix, diff=diff, unsafe=unsafe_fixes, baseline=baseline_file, write_baseline=write_baseline)
         run.report(reports, quiet=quiet, color=color, statistics=statistics, version=__version__, root=_repo_root(cwd))
     except CheckError as e:
         raise UsageFailure(str(e)) from None

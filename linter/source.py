@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass, field
 
 import yaml
@@ -45,6 +46,29 @@ _STR, _BOOL, _INT, _FLOAT, _NULL, _MERGE = (
     _TAG + "merge",
 )
 _constructor = SafeConstructor()
+_ScalarNode = yaml.ScalarNode
+_new_span = tuple.__new__  # Span(...) without the namedtuple's Python-level constructor
+_intern = sys.intern
+
+
+class _MemoLoader(_Loader):
+    """The composer calls back into Python to resolve the tag of every scalar (a few regular
+    expressions each); a plain scalar's tag depends on its text alone, and keys and common
+    values repeat in every document, so the answers are remembered (a bounded table)."""
+
+    _tags: dict = {}
+
+    def resolve(self, kind, value, implicit, _base=_Loader.resolve):
+        if kind is _ScalarNode and implicit[0]:
+            tags = self._tags
+            tag = tags.get(value)
+            if tag is None:
+                tag = _base(self, kind, value, implicit)
+                if len(tags) >= 8192:
+                    tags.clear()  # unique values (names, images) filled it: start over
+                tags[value] = tag
+            return tag
+        return _base(self, kind, value, implicit)
 
 # Helm/Go-template actions that never occur in rendered manifests.  A bare "{{" is not
 # enough: rendered PrometheusRules and Argo Workflows carry Go templates in strings.
@@ -120,8 +144,8 @@ class _Converter:
 
     def span(self, node) -> Span:
         s, e = node.start_mark, node.end_mark
-        off = self.line_offset
-        return Span(s.line + off + 1, s.column + 1, e.line + off + 1, e.column + 1)
+        off = self.line_offset + 1
+        return _new_span(Span, (s.line + off, s.column + 1, e.line + off, e.column + 1))
 
     def scalar(self, node):
         tag = node.tag
@@ -160,10 +184,14 @@ class _Converter:
         else:
             obj = YSeq(path, self.span(node))
             self.memo[key] = (obj, 1)
+            span, spans, convert = self.span, obj.spans, self.convert
             for i, child in enumerate(node.value):
-                value, _ = self.convert(child, path + (i,), depth + 1)
-                obj.append(value)
-                obj.spans.append(self.span(child))
+                if isinstance(child, _ScalarNode):  # inline: most items are scalars
+                    self.expanded += 1
+                    obj.append(child.value if child.tag == _STR else self.scalar(child))
+                else:
+                    obj.append(convert(child, path + (i,), depth + 1)[0])
+                spans.append(span(child))
         size = self.expanded - before + 1
         self.expanded += 1
         self.memo[key] = (obj, size)
@@ -172,32 +200,39 @@ class _Converter:
         return obj, size
 
     def _fill_map(self, obj: YMap, node, path: tuple, depth: int) -> None:
+        # The hottest loop of a run: scalars are handled inline rather than by convert(),
+        # keys are interned (they repeat in every object, and kept objects share them).
         merges = []
+        spans, span, scalar = obj.spans, self.span, self.scalar
         for knode, vnode in node.value:
-            if knode.tag == _MERGE:
+            ktag = knode.tag
+            if ktag == _MERGE:
                 merges.append(vnode)
                 continue
-            if isinstance(knode, yaml.ScalarNode):
-                k = self.scalar(knode)
+            if isinstance(knode, _ScalarNode):
+                k = _intern(knode.value) if ktag == _STR else scalar(knode)
             else:  # complex keys never occur in Kubernetes objects; keep them printable
-                k = "<complex key at %s>" % self.span(knode)
+                k = f"<complex key at {span(knode)}>"  # (a Span is a tuple: not a %-argument)
             try:
                 hash(k)
             except TypeError:  # pragma: no cover - scalars are hashable
                 k = str(k)
-            kspan = self.span(knode)
-            if k in obj.spans:
+            kspan = span(knode)
+            if k in spans:
                 self.problems.append(
                     ParseProblem(
                         "duplicate-key",
-                        f"duplicate key {k!r} (first at line {obj.spans[k][0].line}); "
+                        f"duplicate key {k!r} (first at line {spans[k][0].line}); "
                         "the API server rejects the object",
                         kspan,
                     )
                 )
-            value, _ = self.convert(vnode, path + (k,), depth + 1)
-            obj[k] = value
-            obj.spans[k] = (kspan, self.span(vnode))
+            if isinstance(vnode, _ScalarNode):
+                self.expanded += 1
+                obj[k] = vnode.value if vnode.tag == _STR else scalar(vnode)
+            else:
+                obj[k] = self.convert(vnode, path + (k,), depth + 1)[0]
+            spans[k] = (kspan, span(vnode))
         # Merge keys (<<) add what the mapping does not say itself, as Kubernetes' reader does.
         for vnode in merges:
             sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
@@ -325,7 +360,7 @@ def _next_doc_start(text: str, after_line: int) -> int | None:
 
 
 def _compose_into(src: SourceFile, chunk: str, line_offset: int, index: int) -> int:
-    for node in yaml.compose_all(chunk, Loader=_Loader):
+    for node in yaml.compose_all(chunk, Loader=_MemoLoader):
         conv = _Converter(line_offset, src.problems)
         if node is None:  # pragma: no cover - compose_all yields nodes only
             continue
