@@ -68,12 +68,9 @@ def lint_paths(paths, *, cwd=None, config_file=None, overrides=None, select=(), 
     here = os.getcwd()
     os.chdir(cwd)  # display paths and config-relative paths are relative to cwd
     try:
-        def rebase(p):
-            return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
-
-        targets = discover(list(paths), cwd, settings.exclude)
-        ctx_paths = list(context) + [rebase(p) for p in settings.context]
-        ctx = discover([p for p in ctx_paths if os.path.exists(p)], cwd, settings.exclude)
+        excludes = settings.exclude_globs(cwd)
+        targets = discover(list(paths), cwd, excludes)
+        ctx = discover(settings.context_paths(context)[0], cwd, excludes)
         engine = Engine(settings, registry, chosen, keep_sources=keep_sources, jobs=jobs)  # jobs: linter/parallel.py
         return engine.run(targets, ctx)
     finally:

@@ -68,6 +68,18 @@ def cli():
     """Catch Linkerd service-mesh mistakes in Kubernetes manifests before they reach a cluster."""
 
 
+def load_cli_settings(config_file, cwd: str, overrides: dict):
+    """Discovered (or named) configuration with the command line's options on top; None values are unset."""
+    from linter import config as config_mod
+
+    try:
+        settings = config_mod.load(config_file, cwd)
+        config_mod.apply(settings, {k: v for k, v in overrides.items() if v is not None}, source="command line")
+    except config_mod.ConfigError as e:
+        raise UsageFailure(str(e)) from None
+    return settings
+
+
 def _load_registry(settings=None):
     from linter.api import LintError, load_registry
     from linter.registry import RegistryError
@@ -110,7 +122,6 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
           linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
           statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline, assume_complete, jobs):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
-    from linter import config as config_mod
     from linter.checkrun import CheckError, CheckRun, plan_reports
     from linter.files import InputError, discover, display_path
 
@@ -119,24 +130,18 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
     except CheckError as e:
         raise UsageFailure(str(e)) from None
     cwd = os.getcwd()
-    try:
-        settings = config_mod.load(config_file, cwd)
-        overlay = {}
-        if linkerd_version:
-            overlay["linkerd-version"] = linkerd_version
-        if kubernetes_version:
-            overlay["kubernetes-version"] = kubernetes_version
-        if default_namespace:
-            overlay["default-namespace"] = default_namespace
-        if fail_on:
-            overlay["fail-on"] = fail_on
-        if now:
-            overlay["now"] = now
-        if assume_complete:
-            overlay["assume-complete"] = True
-        config_mod.apply(settings, overlay, source="command line")
-    except config_mod.ConfigError as e:
-        raise UsageFailure(str(e)) from None
+    settings = load_cli_settings(
+        config_file,
+        cwd,
+        {
+            "linkerd-version": linkerd_version,
+            "kubernetes-version": kubernetes_version,
+            "default-namespace": default_namespace,
+            "fail-on": fail_on,
+            "now": now,
+            "assume-complete": True if assume_complete else None,
+        },
+    )
 
     registry = _load_registry(settings)
     from linter.api import LintError, selection
@@ -146,13 +151,7 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
     except LintError as e:
         raise UsageFailure(str(e)) from None
 
-    def rebase(p):  # config paths are relative to the config file
-        return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
-
-    exclude_globs = list(exclude) + [
-        os.path.relpath(rebase(p), cwd).replace(os.sep, "/") if any(c in p for c in "/\\") else p
-        for p in settings.exclude
-    ]
+    exclude_globs = settings.exclude_globs(cwd, exclude)
     stdin = None
     file_args = [p for p in paths if p != "-"]
     if "-" in paths:
@@ -162,12 +161,11 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
         file_args = ["."]
     try:
         targets = discover(file_args, cwd, exclude_globs) if file_args else []
-        ctx_paths = list(context_paths) + [rebase(p) for p in settings.context]
-        ctx_targets = discover([p for p in ctx_paths if os.path.exists(p)], cwd, exclude_globs) if ctx_paths else []
+        ctx_existing, ctx_missing = settings.context_paths(context_paths)
+        ctx_targets = discover(ctx_existing, cwd, exclude_globs) if ctx_existing else []
     except InputError as e:
         raise UsageFailure(str(e)) from None
-    missing_ctx = [p for p in list(context_paths) + [rebase(p) for p in settings.context] if not os.path.exists(p)]
-    for p in missing_ctx:
+    for p in ctx_missing:
         click.echo(f"linkerd-lint: warning: context path {p} does not exist", err=True)
     if not targets and stdin is None:
         click.echo(f"linkerd-lint: warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}", err=True)
@@ -189,12 +187,7 @@ def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_o
 
 def _config_settings(config_file=None):
     """Settings from the discovered (or given) configuration: its custom rules are rules too."""
-    from linter import config as config_mod
-
-    try:
-        return config_mod.load(config_file, os.getcwd())
-    except config_mod.ConfigError as e:
-        raise UsageFailure(str(e)) from None
+    return load_cli_settings(config_file, os.getcwd(), {})
 
 
 @cli.command("rules")

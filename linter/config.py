@@ -92,6 +92,23 @@ class Settings:
     base_dir: str = "."  # relative paths in the config are relative to this
     extra: dict = field(default_factory=dict)  # for third-party packs: raw config keys
 
+    def rebase(self, path: str) -> str:
+        """A path written in the configuration, relative to the configuration file."""
+        return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
+
+    def exclude_globs(self, cwd: str, extra=()) -> list:
+        """Exclude globs for display paths relative to ``cwd``: globs with a slash are rebased
+        from the configuration file's directory, bare names match anywhere."""
+        out = list(extra)
+        for p in self.exclude:
+            out.append(os.path.relpath(self.rebase(p), cwd).replace(os.sep, "/") if any(c in p for c in "/\\") else p)
+        return out
+
+    def context_paths(self, extra=()) -> tuple:
+        """(existing, missing) context paths: command-line ones as given, configured ones rebased."""
+        paths = list(extra) + [self.rebase(p) for p in self.context]
+        return [p for p in paths if os.path.exists(p)], [p for p in paths if not os.path.exists(p)]
+
 
 def find_config(start: str) -> str | None:
     d = os.path.abspath(start)

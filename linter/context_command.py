@@ -246,33 +246,22 @@ def render_text(data: dict) -> str:
 def context(paths, config_file, fmt, linkerd_version, kubernetes_version, context_paths, exclude, default_namespace):
     """Show the target versions and where they come from, the namespaces, and each pod
     template's mesh decision and effective proxy configuration with provenance."""
-    from linter import config as config_mod
     from linter.api import load_registry
-    from linter.cli import UsageFailure
+    from linter.cli import UsageFailure, load_cli_settings
     from linter.engine import Engine
     from linter.files import InputError, discover
 
     cwd = os.getcwd()
-    try:
-        settings = config_mod.load(config_file, cwd)
-        overlay = {}
-        if linkerd_version:
-            overlay["linkerd-version"] = linkerd_version
-        if kubernetes_version:
-            overlay["kubernetes-version"] = kubernetes_version
-        if default_namespace:
-            overlay["default-namespace"] = default_namespace
-        config_mod.apply(settings, overlay, source="command line")
-    except config_mod.ConfigError as e:
-        raise UsageFailure(str(e)) from None
+    settings = load_cli_settings(
+        config_file,
+        cwd,
+        {"linkerd-version": linkerd_version, "kubernetes-version": kubernetes_version, "default-namespace": default_namespace},
+    )
 
-    def rebase(p):
-        return p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
-
-    excludes = list(exclude) + list(settings.exclude)
+    excludes = settings.exclude_globs(cwd, exclude)
     try:
         targets = discover(list(paths) or ["."], cwd, excludes)
-        extra = [p for p in list(context_paths) + [rebase(p) for p in settings.context] if os.path.exists(p)]
+        extra = settings.context_paths(context_paths)[0]
         ctx_targets = discover(extra, cwd, excludes) if extra else []
     except InputError as e:
         raise UsageFailure(str(e)) from None

@@ -86,7 +86,7 @@ class Workspace:
             self.problem = f"linkerd-lint: {e}"
             chosen = set(registry.rules)
         self.engine = Engine(settings, registry, chosen, keep_sources=True)
-        self.exclude = _exclude_globs(settings, self.root)
+        self.exclude = settings.exclude_globs(self.root)
         self.disk, self.disk_prints, self.prints, self.ready = {}, {}, {}, False
         self.buffers, self.buffer_prints = {}, {}
 
@@ -244,18 +244,6 @@ def _defaults(root: str):
     s = Settings()
     s.base_dir = root
     return s
-
-
-def _exclude_globs(settings, root: str) -> list:
-    """The configured exclude globs, made relative to the workspace folder as the CLI does for its cwd."""
-    out = []
-    for p in settings.exclude:
-        if any(c in p for c in "/\\"):
-            full = p if os.path.isabs(p) else os.path.normpath(os.path.join(settings.base_dir, p))
-            out.append(os.path.relpath(full, root).replace(os.sep, "/"))
-        else:
-            out.append(p)
-    return out
 
 
 def _read(engine, real: str, display: str) -> tuple:
