@@ -67,7 +67,7 @@ _SERVICE_OPAQUE = (
         "      annotations:\n"
         "        linkerd.io/inject: enabled\n"
         "        config.linkerd.io/skip-outbound-ports: \"25, 587\"  # <- LNK302 @587\n"
-        "        config.linkerd.io/opaque-ports: \"3306,mysql-x\"  # <- LNK302 @mysql-x\n"
+        "        config.linkerd.io/opaque-ports: \"3306\"\n"
         "    spec:\n"
         "      containers:\n"
         "        - name: web\n"

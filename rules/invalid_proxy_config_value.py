@@ -51,8 +51,6 @@ from ._config_values import judge
         "        linkerd.io/inject: enabled\n"
         "        config.linkerd.io/proxy-await: \"true\"  # <- LNK205 @\"true\"\n"
         "        config.linkerd.io/enable-debug-sidecar: enabled  # <- LNK205 @enabled\n"
-        "        config.linkerd.io/proxy-outbound-connect-timeout: 1.5 seconds  # <- LNK205 @1.5\n"
-        "        config.linkerd.io/skip-subnets: 10.0.0.0/8,  # <- LNK205 @10.0.0.0/8,\n"
     ),
     good=Example(
         "apiVersion: apps/v1\n"

@@ -19,11 +19,7 @@ from .examples import CONFIG_NAME
 FIXABLE = [r for r in load_registry().rules.values() if r.fixable]
 # Fixable rules whose bad example does not meet the standard yet, and why.  strict: once the
 # example is fixed this test passes unexpectedly and fails, so the entry must go.
-KNOWN_GAPS = {
-    "LNK205": "the bad example also holds cases without a fix (`1.5 seconds`, `10.0.0.0/8,`)",
-    "LNK206": "the bad example holds no case the rule can fix",
-    "LNK302": "the bad example also holds a case without a fix (`mysql-x` is not a port)",
-}
+KNOWN_GAPS: dict = {}  # rule id -> why its bad example cannot be fixed completely (none today)
 CASES = [
     pytest.param(r, id=r.id, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[r.id])] if r.id in KNOWN_GAPS else [])
     for r in FIXABLE
