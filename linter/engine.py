@@ -40,8 +40,7 @@ _NAMESPACE_TRIGGER = r"""["']?kind["']?\s*:\s*["']?Namespace\b"""
 
 def _peek(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            return fh.read(source_mod.MAX_FILE_BYTES)
+        return source_mod.read_bytes(path, source_mod.MAX_FILE_BYTES)
     except OSError:
         return None  # phase 2 reports it
 
@@ -88,6 +87,7 @@ class Engine:
             self.retain_kinds |= kinds
         self.context_trigger = Triggers([_NAMESPACE_TRIGGER] + [c.trigger for c in registry.collectors])
         self.internal_errors: list = []
+        self._by_kind: dict = {}  # (kind, has a pod template) -> resource rules (see _rules_for)
 
     # -- reading -------------------------------------------------------------------
 
@@ -226,28 +226,44 @@ class Engine:
             ctx = FileContext(inv, rule, sink, src, resources)
             self._guard(lambda: rule.check(ctx), rule.id, src.path)
         for res in resources:
-            for rule in self.resource_rules:
-                kinds = rule.kinds
-                if kinds and res.kind not in kinds and not ("PodTemplate" in kinds and res.pod_template is not None):
-                    continue
+            for rule in self._rules_for(res):
                 ctx = ResourceContext(inv, rule, sink, src, res)
-                self._guard(lambda: rule.check(ctx), rule.id, f"{src.path} ({res.identity})")
+                try:  # _guard, inlined: this runs for every rule and object of a run
+                    rule.check(ctx)
+                except Exception as e:  # noqa: BLE001 - a rule bug must not lose the other findings
+                    self._failed(e, rule.id, f"{src.path} ({res.identity})")
             if self._retained(res):
                 inv.resources.append(compact(res))
         inv.forget_meshes()
         for res in resources:
             res._pod = False  # res <-> pod template is a cycle: break it, so the file is freed at once, not by the GC
 
+    def _rules_for(self, res) -> list:
+        """The resource-scope rules that look at ``res`` (``kinds``; "PodTemplate": any pod template)."""
+        key = (res.kind, res.pod_template is not None)
+        rules = self._by_kind.get(key)
+        if rules is None:
+            rules = self._by_kind[key] = [
+                r for r in self.resource_rules
+                if not r.kinds or res.kind in r.kinds or ("PodTemplate" in r.kinds and key[1])
+            ]
+        return rules
+
     def _guard(self, fn, what: str, where: str) -> None:
         """Run a check; a crashing rule is reported as an internal error, never a traceback."""
         try:
             fn()
-        except RecursionError:
-            self.internal_errors.append(f"{what} gave up on {where}: structure too deep")
         except Exception as e:  # noqa: BLE001 - a rule bug must not lose the other findings
-            self.internal_errors.append(f"{what} failed on {where}: {type(e).__name__}: {e}")
-            if getattr(sys, "_linkerd_lint_debug", False):
-                raise
+            self._failed(e, what, where)
+
+    def _failed(self, e: Exception, what: str, where: str) -> None:
+        """Called while handling ``e``."""
+        if isinstance(e, RecursionError):
+            self.internal_errors.append(f"{what} gave up on {where}: structure too deep")
+            return
+        self.internal_errors.append(f"{what} failed on {where}: {type(e).__name__}: {e}")
+        if getattr(sys, "_linkerd_lint_debug", False):
+            raise
 
     # -- filtering -----------------------------------------------------------------
 

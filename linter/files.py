@@ -45,6 +45,7 @@ def discover(paths, cwd: str, exclude=()) -> list:
                 dirs[:] = sorted(
                     d for d in dirs if d not in SKIP_DIRS and not excluded(display_path(os.path.join(root, d), cwd), exclude)
                 )
+                real_root = os.path.realpath(root)
                 for name in sorted(names):
                     if not name.endswith(EXTENSIONS):
                         continue
@@ -52,7 +53,8 @@ def discover(paths, cwd: str, exclude=()) -> list:
                     disp = display_path(full, cwd)
                     if excluded(disp, exclude) or not os.path.isfile(full):
                         continue
-                    key = os.path.realpath(full)
+                    # realpath costs a system call per path component: once per directory
+                    key = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_root, name)
                     if key not in seen:
                         seen.add(key)
                         out.append((full, disp))

@@ -30,6 +30,7 @@ outputs differ.
 
 from __future__ import annotations
 
+import copyreg
 import os
 import struct
 from array import array
@@ -91,10 +92,7 @@ class KeptMap(_Packed, YMap):
     def _at(self, key) -> int:
         if key not in self:
             return -1
-        for i, k in enumerate(dict.__iter__(self)):
-            if k == key:
-                return 4 + 8 * i
-        return -1  # pragma: no cover - key is in self
+        return 4 + 8 * list(dict.keys(self)).index(key)
 
     def key_span(self, key):
         at = self._at(key)
@@ -110,7 +108,10 @@ class KeptMap(_Packed, YMap):
         return {k: (_span_of(p, 4 + 8 * i), _span_of(p, 8 + 8 * i)) for i, k in enumerate(dict.__iter__(self))}
 
     def __reduce__(self):
-        return (_kept_map, (self.path, tuple(dict.items(self)), self._packed))
+        # NEWOBJ, SETITEMS and BUILD: unpickled without a Python-level call per map (the
+        # parent of --jobs workers unpickles every kept object of the run).
+        return (copyreg.__newobj__, (KeptMap,), (None, {"path": self.path, "_packed": self._packed}), None,
+                iter(dict.items(self)))
 
 
 class PrunedFieldRead(Exception):
@@ -173,7 +174,7 @@ class KeptSeq(_Packed, YSeq):
         return [_span_of(p, 4 + 4 * i) for i in range(len(self))]
 
     def __reduce__(self):
-        return (_kept_seq, (self.path, tuple(self), self._packed))
+        return (copyreg.__newobj__, (KeptSeq,), (None, {"path": self.path, "_packed": self._packed}), iter(self))
 
 
 _CONTAINERS = frozenset({YMap, YSeq, KeptMap, KeptSeq, _StrictKeptMap})

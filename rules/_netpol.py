@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from linter.located import YMap, YSeq
 from linter.values import resolve_vars
 
-from ._selectors import all_of, any_of, matches
+from ._selectors import CONTROLLER_LABELS, all_of, any_of, matches
+from ._selectors import _text as _label_text
 
 API_VERSIONS = ("networking.k8s.io/v1", "extensions/v1beta1")
 
@@ -325,9 +326,45 @@ def _build_index(inventory):
     for ns, items in pods.items():
         labels = [item[1] for item in items]
         slots = {id(lab): i for i, lab in enumerate(labels)}
+        by_label = None
         for p in by_ns[ns]:
-            p._slots, p._pods, p._verdicts = slots, labels, bytearray(len(labels))
+            p._slots, p._pods = slots, labels
+            first = _first_label(p.spec.get("podSelector", {}))
+            if first is None:
+                p._verdicts = bytearray(len(labels))
+                continue
+            # Only pods carrying the selector's first label (or a value that cannot be read)
+            # may be selected: every other one is judged False at once (10,000 files: the
+            # selector of each of 82 policies was tried on 200 pods per namespace).
+            if by_label is None:
+                by_label = _by_label(labels)
+            p._verdicts = bytearray(b"\x02") * len(labels)
+            for i in by_label.get(first, []) + by_label.get((first[0], None), []):
+                p._verdicts[i] = 0
     return by_ns, pods
+
+
+def _first_label(selector):
+    """(key, value) of the first matchLabels entry when a pod lacking it is surely not selected."""
+    if not isinstance(selector, dict):
+        return None
+    ml, exprs = selector.get("matchLabels"), selector.get("matchExpressions")
+    if not isinstance(ml, dict) or not ml or (exprs is not None and not isinstance(exprs, list)):
+        return None  # matches() answers None (or all) for these: let it decide
+    key, want = next(iter(ml.items()))
+    want = _label_text(want)
+    if want is None or key in CONTROLLER_LABELS:
+        return None
+    return key, want
+
+
+def _by_label(labels: list) -> dict:
+    """(key, value text) -> positions of the pods whose labels hold it (text None: unreadable)."""
+    out: dict = {}
+    for i, lab in enumerate(labels):
+        for k, v in lab.items():
+            out.setdefault((k, _label_text(v)), []).append(i)
+    return out
 
 
 def workloads(items, limit=3) -> str:
