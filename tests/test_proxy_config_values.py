@@ -271,3 +271,22 @@ def test_routes_only_when_attached_to_a_service(tmp_path):
 def test_grpc_route_does_not_read_http_conditions(tmp_path):
     doc = service({"retry.linkerd.io/http": "sometimes"}, kind="GRPCRoute", api="gateway.networking.k8s.io/v1", spec=ROUTE_ON_SERVICE)
     assert places(lint(tmp_path, {"r.yaml": doc}, "LNK207")) == []
+
+
+def test_cases_moved_out_of_the_bad_examples_still_fire(tmp_path):
+    """Cases without a fix left the rules' bad examples (which must be fully fixable); they stay tested here."""
+    from linter.api import lint_text
+
+    (tmp_path / ".git").mkdir()
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n"
+        "    linkerd.io/inject: enabled\n"
+        "    config.linkerd.io/proxy-outbound-connect-timeout: 1.5 seconds\n"
+        "    config.linkerd.io/skip-subnets: 10.0.0.0/8,\n"
+        "    config.linkerd.io/proxy-log-http-headers: \"true\"\n"
+        "    config.linkerd.io/opaque-ports: \"3306,mysql-x\"\n"
+        "spec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports: [{containerPort: 3306, name: mysql}]\n"
+    )
+    result = lint_text(pod, "pod.yaml", cwd=str(tmp_path), select=["LNK205", "LNK206", "LNK302"])
+    got = {(f.rule_id, f.span.line, f.span.col) for f in result.findings}
+    assert got == {("LNK205", 7, 55), ("LNK205", 8, 37), ("LNK206", 9, 47), ("LNK302", 10, 43)}, result.findings
