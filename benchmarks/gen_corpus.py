@@ -1,10 +1,12 @@
 """Deterministic corpus of realistic manifests for the benchmarks.
 
 Each file is a multi-document stream like a GitOps repository holds: a workload
-(Deployment, StatefulSet, DaemonSet, Job, CronJob or Argo Rollout) with its
-Service, often a NetworkPolicy, sometimes a Namespace, ConfigMap or Linkerd
-policy resources, with comments.  About 3% of the files are broken (bad YAML,
-invalid inject values, misplaced annotations) so error paths are measured too.
+(Deployment mostly; StatefulSet, DaemonSet, Job, CronJob, Argo Rollout, ReplicaSet,
+bare Pod) with its ServiceAccount and Service, often a NetworkPolicy, sometimes a
+Namespace, ConfigMap or Linkerd resources (Server, AuthorizationPolicy,
+MeshTLSAuthentication, HTTPRoute, ServiceProfile), with comments.  About 3% of the
+files are broken (bad YAML, invalid inject values, misplaced annotations) so error
+paths are measured too.  The same seed gives the same bytes on every machine.
 
     python benchmarks/gen_corpus.py OUT_DIR --files 10000 [--seed 1]
 """
@@ -15,7 +17,7 @@ import argparse
 import os
 import random
 
-WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Rollout")
+WORKLOADS = ("Deployment",) * 4 + ("StatefulSet", "DaemonSet", "Job", "CronJob", "Rollout", "ReplicaSet", "Pod")
 
 
 def _containers(rng, name, n):
@@ -78,6 +80,8 @@ def _pod_annotations(rng, broken):
 
 def _workload(rng, kind, name, ns, broken):
     meta_ann = "  annotations:\n    linkerd.io/inject: enabled\n" if broken == "misplaced" else ""
+    if kind == "Pod":
+        return _pod(rng, name, ns, broken, meta_ann)
     pod = (
         f"""    metadata:
       labels:
@@ -112,6 +116,37 @@ metadata:
     sel = "" if kind == "Job" else f"  selector:\n    matchLabels:\n      app: {name}\n"
     extra = "  replicas: 2\n" if kind in ("Deployment", "StatefulSet", "Rollout") else ""
     return head + extra + sel + "  template:\n" + pod
+
+
+def _dedent(text: str, n: int) -> str:
+    return "\n".join(line[n:] if line.startswith(" " * n) else line for line in text.split("\n"))
+
+
+def _pod(rng, name, ns, broken, meta_ann):
+    """A bare Pod: the template's metadata and spec are its own (annotations included)."""
+    ann = _dedent(_pod_annotations(rng, broken), 4)
+    return f"""# one-off Pod {name}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: {ns}
+  labels:
+    app: {name}
+{meta_ann or ann}spec:
+  serviceAccountName: {name}
+  containers:
+{_dedent(_containers(rng, name, 1), 4)}
+"""
+
+
+def _service_account(name, ns):
+    return f"""apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {name}
+  namespace: {ns}
+"""
 
 
 def _service(rng, name, ns):
@@ -162,6 +197,55 @@ metadata:
     linkerd.io/inject: {inject}
     config.linkerd.io/proxy-memory-limit: 256Mi
 """
+
+
+def _linkerd_routes(rng, name, ns):
+    routes = f"""apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: {name}-api
+  namespace: {ns}
+spec:
+  parentRefs:
+    - name: {name}-http
+      kind: Server
+      group: policy.linkerd.io
+  rules:
+    - matches:
+        - path:
+            value: /api/v{rng.randint(1, 3)}
+            type: PathPrefix
+          method: GET
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: MeshTLSAuthentication
+metadata:
+  name: {name}-clients
+  namespace: {ns}
+spec:
+  identities:
+    - "*.{ns}.serviceaccount.identity.linkerd.cluster.local"
+"""
+    if rng.random() < 0.5:
+        routes += f"""---
+apiVersion: linkerd.io/v1alpha2
+kind: ServiceProfile
+metadata:
+  name: {name}.{ns}.svc.cluster.local
+  namespace: {ns}
+spec:
+  routes:
+    - name: GET /api
+      condition:
+        method: GET
+        pathRegex: /api/.*
+      isRetryable: true
+  retryBudget:
+    retryRatio: 0.2
+    minRetriesPerSecond: 10
+    ttl: 10s
+"""
+    return routes
 
 
 def _linkerd_policy(name, ns):
@@ -220,6 +304,8 @@ def make_file(rng: random.Random, index: int) -> str:
         broken = "misplaced"
     kind = rng.choice(WORKLOADS)
     docs = [_workload(rng, kind, name, ns, broken)]
+    if rng.random() < 0.7:
+        docs.insert(0, _service_account(name, ns))
     if kind not in ("Job", "CronJob"):
         docs.append(_service(rng, name, ns))
     if rng.random() < 0.4:
@@ -228,6 +314,8 @@ def make_file(rng: random.Random, index: int) -> str:
         docs.append(_configmap(rng, name, ns))
     if rng.random() < 0.15:
         docs.append(_linkerd_policy(name, ns))
+        if rng.random() < 0.5:
+            docs.append(_linkerd_routes(rng, name, ns))
     if index % 50 == 0:
         docs.insert(0, _namespace(rng, ns))
     text = "---\n".join(docs)

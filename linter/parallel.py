@@ -22,8 +22,9 @@ import gc
 import os
 import sys
 
-MIN_FILES = 48  # measured: below this, two workers save less than they cost to start (docs/performance.md)
+MIN_FILES = 200  # measured: below this, a second process saves less than it costs (docs/performance.md)
 MIN_CHUNK, MAX_CHUNK = 8, 64
+QUEUE = 3  # chunks handed to each worker ahead: it does not wait while the parent works
 
 _STATE = None  # (engine, jobs, parsed, inventory), set in the parent just before forking
 
@@ -51,11 +52,25 @@ def workers_for(engine, files: int) -> int:
     return max(0, min(engine.jobs, files // MIN_CHUNK))
 
 
-def _chunks(total: int, workers: int) -> list:
-    """(lo, hi) ranges: small enough to balance the load (about 8 per process), big enough
-    that pickling and queueing stay negligible."""
-    size = max(MIN_CHUNK, min(MAX_CHUNK, total // (workers * 8) or 1))
-    return [(lo, min(lo + size, total)) for lo in range(0, total, size)]
+class _Chunks:
+    """(lo, hi) ranges of the file list, cut in order as they are handed out: a share of what
+    is left (guided scheduling), so chunks are big while there is much to do (pickling and
+    queueing stay negligible) and small at the end (no process waits long for another)."""
+
+    def __init__(self, total: int, processes: int):
+        self.total, self.processes = total, processes
+        self.cut: list = []
+
+    @property
+    def left(self) -> bool:
+        return not self.cut or self.cut[-1][1] < self.total
+
+    def take(self, size: int | None = None) -> int:
+        lo = self.cut[-1][1] if self.cut else 0
+        if size is None:
+            size = max(MIN_CHUNK, min(MAX_CHUNK, (self.total - lo) // (QUEUE * 3 * self.processes)))
+        self.cut.append((lo, min(lo + size, self.total)))
+        return len(self.cut) - 1
 
 
 def object_pass(engine, jobs: list, parsed: dict, inv, sink: list) -> bool:
@@ -74,8 +89,9 @@ def object_pass(engine, jobs: list, parsed: dict, inv, sink: list) -> bool:
     from concurrent.futures.process import BrokenProcessPool
 
     global _STATE
-    chunks = _chunks(len(jobs), processes)
-    results: dict = {0: _run_chunk(engine, jobs, parsed, inv, *chunks[0])}
+    chunks = _Chunks(len(jobs), processes)
+    first = chunks.take(2 * MIN_CHUNK)  # enough to load what rules import on first use
+    results: dict = {first: _run_chunk(engine, jobs, parsed, inv, *chunks.cut[first])}
     _STATE = (engine, jobs, parsed, inv)
     # Objects that exist now are the children's too: keep the collector away from them, or
     # every child would touch (and so copy) every page the parent has.
@@ -83,35 +99,48 @@ def object_pass(engine, jobs: list, parsed: dict, inv, sink: list) -> bool:
     gc.freeze()
     pending: dict = {}  # chunk index -> Future
     lost: list = []  # chunk indexes a dead worker took with it
-    taken, merged, done = 1, 0, 0
-    queue = 4 * (processes - 1)  # chunks handed to workers ahead: they never wait for the parent
+    merged = done = 0
+    queue = QUEUE * (processes - 1)
     try:
         with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            while merged < len(chunks):
-                while taken < len(chunks) and len(pending) < queue and not lost:
-                    pending[taken] = pool.submit(_work, *chunks[taken])
-                    taken += 1
+            while merged < len(chunks.cut) or chunks.left:
+                while chunks.left and sum(not f.done() for f in pending.values()) < queue and not lost:
+                    i = chunks.take()
+                    try:
+                        pending[i] = pool.submit(_work, *chunks.cut[i])
+                    except BrokenProcessPool:  # broke before a future told us
+                        lost.append(i)
                 for i in [i for i, f in pending.items() if f.done()]:
                     try:
                         results[i] = pending.pop(i).result()
                     except BrokenProcessPool:
                         lost.append(i)
                 while merged in results or merged in lost:
-                    lo, hi = chunks[merged]
                     if merged in results:
                         _merge(results.pop(merged), sink, inv, engine)
-                        done += hi - lo
+                        done += chunks.cut[merged][1] - chunks.cut[merged][0]
                         if engine.progress is not None:
                             engine.progress(done, len(jobs))
                     merged += 1
-                if taken < len(chunks) and not lost:
-                    results[taken] = _run_chunk(engine, jobs, parsed, inv, *chunks[taken])
-                    taken += 1
+                if lost:
+                    if chunks.left:  # not handed out: not checked either
+                        chunks.cut.append((chunks.cut[-1][1], len(jobs)))
+                        lost.append(len(chunks.cut) - 1)
+                    elif pending:
+                        wait(list(pending.values()), return_when=FIRST_COMPLETED)
+                    continue
+                if chunks.left:
+                    i = chunks.take()
                 elif pending:
-                    wait(list(pending.values()), return_when=FIRST_COMPLETED)
-                elif merged < len(chunks) and lost:
-                    lost.extend(range(taken, len(chunks)))  # not handed out: not checked either
-                    taken = len(chunks)
+                    # The end: take back the last chunk a worker has not started, else wait.
+                    i = max(pending)
+                    if not pending[i].cancel():
+                        wait(list(pending.values()), return_when=FIRST_COMPLETED)
+                        continue
+                    del pending[i]
+                else:
+                    continue
+                results[i] = _run_chunk(engine, jobs, parsed, inv, *chunks.cut[i])
     finally:
         _STATE = None
         if not frozen:  # else the caller froze first (runtime.batch) and thaws at its end
@@ -119,10 +148,10 @@ def object_pass(engine, jobs: list, parsed: dict, inv, sink: list) -> bool:
     if lost:
         # Killed (out of memory?) or crashed: the run ends with an internal error (exit 2),
         # not with a partial "clean".
-        files = sum(chunks[i][1] - chunks[i][0] for i in set(lost))
-        first = jobs[chunks[min(lost)][0]][1]
+        files = sum(chunks.cut[i][1] - chunks.cut[i][0] for i in set(lost))
+        first_lost = jobs[chunks.cut[min(lost)][0]][1]
         engine.internal_errors.append(
-            f"a worker process died; {files} files from {first} on were not checked (try --jobs 1)"
+            f"a worker process died; {files} files from {first_lost} on were not checked (try --jobs 1)"
         )
     parsed.clear()  # the context pass's parsed files: the workers used their copies
     return True

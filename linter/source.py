@@ -391,11 +391,12 @@ def _attach_template_sources(src: SourceFile) -> None:
 def read_bytes(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a file.  ``read(limit)`` alone would allocate ``limit`` bytes
     for every file (64 MiB: ~40 us a file, a tenth of a 10,000-file run); a regular file is
-    read at its size, anything else (a FIFO, /dev/zero named x.yaml) up to the limit."""
+    read at about its size (a little more, should it grow meanwhile), anything else (a FIFO,
+    /dev/zero named x.yaml) up to the limit."""
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
-        if stat.S_ISREG(st.st_mode) and st.st_size < limit:
-            return fh.read()
+        if stat.S_ISREG(st.st_mode):
+            limit = min(limit, st.st_size + 65536)
         return fh.read(limit)
 
 

@@ -122,15 +122,37 @@ def literals(patterns) -> tuple | None:
 
 
 class Triggers:
-    """``search(raw bytes)``: does any pattern match?  (A compiled regex's interface.)"""
+    """``search(raw bytes)``: does any pattern match?  (A compiled regex's interface.)
+
+    Built lazily: a pre-commit run over two files should not pay for compiling the
+    expression or deriving the literals (a few ms each) before it needs them, and for
+    the first ``EAGER`` files the expression alone is cheaper than deriving literals."""
+
+    EAGER = 16
 
     def __init__(self, patterns):
-        patterns = list(patterns)
-        self.pattern = "|".join(f"(?:{p})" for p in patterns).encode()
-        self.regex = re.compile(self.pattern)
-        self.literals = literals(patterns)
+        self.patterns = list(patterns)
+        self.pattern = "|".join(f"(?:{p})" for p in self.patterns).encode()
+        self._regex = None
+        self._literals = False  # not derived yet
+        self._searches = 0
+
+    @property
+    def regex(self):
+        if self._regex is None:
+            self._regex = re.compile(self.pattern)
+        return self._regex
+
+    @property
+    def literals(self):
+        if self._literals is False:
+            self._literals = literals(self.patterns)
+        return self._literals
 
     def search(self, raw: bytes):
-        if self.literals is not None and not any(lit in raw for lit in self.literals):
-            return None
+        self._searches += 1
+        if self._searches > self.EAGER:
+            lits = self.literals
+            if lits is not None and not any(lit in raw for lit in lits):
+                return None
         return self.regex.search(raw)

@@ -95,7 +95,7 @@ def corpus(tmp_path_factory):
     rng = random.Random(3)
     gen = root / "generated"
     gen.mkdir()
-    for i in range(80):
+    for i in range(parallel.MIN_FILES):  # with the examples, well above the threshold for workers
         (gen / f"app-{i:03d}.yaml").write_text(gen_corpus.make_file(rng, i))
     contract = root / "contract"
     contract.mkdir()
@@ -166,13 +166,18 @@ def test_small_runs_and_fix_runs_use_one_process(tmp_path):
     assert parallel.workers_for(E, 10_000) == 0
 
 
-def test_chunks_cover_every_file_once_in_order():
+def test_chunks_cover_every_file_once_in_order_and_shrink_at_the_end():
     for total in (48, 49, 100, 1000, 10_001):
-        for workers in (2, 3, 8):
-            chunks = parallel._chunks(total, workers)
-            assert chunks[0][0] == 0 and chunks[-1][1] == total
-            assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
-            assert all(parallel.MIN_CHUNK <= hi - lo <= parallel.MAX_CHUNK for lo, hi in chunks[:-1])
+        for processes in (2, 3, 8):
+            chunks = parallel._Chunks(total, processes)
+            while chunks.left:
+                chunks.take()
+            cut = chunks.cut
+            assert cut[0][0] == 0 and cut[-1][1] == total
+            assert all(a[1] == b[0] for a, b in zip(cut, cut[1:]))
+            sizes = [hi - lo for lo, hi in cut]
+            assert all(parallel.MIN_CHUNK <= n <= parallel.MAX_CHUNK for n in sizes[:-1])
+            assert sizes == sorted(sizes, reverse=True) or len(sizes) == 1 or sizes[-1] < parallel.MIN_CHUNK
 
 
 def _die(lo, hi):
@@ -181,8 +186,8 @@ def _die(lo, hi):
 
 @pytest.mark.skipif(not parallel._can_fork(), reason="workers need fork")
 def test_a_dying_worker_is_an_internal_error_not_a_hang(tmp_path, monkeypatch):
-    for i in range(60):
-        (tmp_path / f"f{i:02d}.yaml").write_text(gen_corpus.make_file(random.Random(i), i))
+    for i in range(parallel.MIN_FILES + 20):
+        (tmp_path / f"f{i:03d}.yaml").write_text(gen_corpus.make_file(random.Random(i), i))
     (tmp_path / ".git").mkdir()
     monkeypatch.setattr(parallel, "_work", _die)
     result = lint_paths(["."], cwd=str(tmp_path), jobs=2)
