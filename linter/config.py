@@ -51,6 +51,7 @@ SCHEMA = {
         # dates, not strings, so the value is checked in apply() rather than here.
         "now": {},
         "assume-complete": {"type": "boolean"},
+        "max-file-size": {"type": ["string", "integer"]},  # bytes, or a quantity: 32Mi
         "custom-rules": {"type": "array"},
     },
 }
@@ -86,6 +87,7 @@ class Settings:
     cert_expiry_warning_days: int = 60
     now: object = None  # datetime (UTC) fixing the clock of certificate checks; None: the real time
     assume_complete: bool = False
+    max_file_size: int = 16 * 1024 * 1024  # larger files are reported, not read (linter.source)
     custom_rules: list = field(default_factory=list)
     config_path: str | None = None  # the file the settings came from
     config_text: str = ""
@@ -168,8 +170,58 @@ def load_raw(path: str) -> tuple[dict, str]:
     return data, text
 
 
+def _surely_valid(schema: dict, value) -> bool:
+    """True when ``value`` plainly satisfies ``schema`` in the few keywords SCHEMA uses; False
+    when it does not, or when a keyword is beyond this check: then jsonschema decides (and
+    words the error).  Importing jsonschema costs ~50 ms, a third of a pre-commit run."""
+    props = schema.get("properties", {})
+    for key, rule in schema.items():
+        if key in ("$schema", "properties"):
+            continue
+        if key == "type":
+            if not any(_is_type(value, t) for t in (rule if isinstance(rule, list) else [rule])):
+                return False
+        elif key == "enum":
+            if not any(value == e and type(value) is type(e) for e in rule):
+                return False
+        elif key == "minLength":
+            if not isinstance(value, str) or len(value) < rule:
+                return False
+        elif key == "minimum":
+            if not _is_type(value, "number") or value < rule:
+                return False
+        elif key == "items":
+            if not isinstance(value, list) or not all(_surely_valid(rule, v) for v in value):
+                return False
+        elif key == "additionalProperties":
+            if not isinstance(value, dict):
+                return False
+            for k, v in value.items():
+                if k in props:
+                    continue
+                if rule is False or (isinstance(rule, dict) and not _surely_valid(rule, v)):
+                    return False
+        else:
+            return False
+    if props and isinstance(value, dict):
+        return all(_surely_valid(props[k], v) for k, v in value.items() if k in props)
+    return True
+
+
+_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "null": type(None)}
+
+
+def _is_type(value, name: str) -> bool:
+    if isinstance(value, bool):
+        return name == "boolean"
+    t = _TYPES.get(name)
+    return t is not None and isinstance(value, t)
+
+
 def validate(data: dict, path: str) -> None:
-    import jsonschema  # imported only when there is a configuration to check
+    if _surely_valid(SCHEMA, data):
+        return
+    import jsonschema  # imported only when the configuration may be wrong: it words the error
 
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
@@ -223,6 +275,13 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 (k if "/" in k else "config.linkerd.io/" + k): str(v).lower() if isinstance(v, bool) else str(v)
                 for k, v in value.items()
             }
+        elif key == "max-file-size":
+            from linter.values import parse_quantity
+
+            size = parse_quantity(value)
+            if size is None or size < 1 or size != int(size):
+                raise ConfigError(f"{source}: max-file-size: {value!r} is not a size in bytes (32Mi, 33554432)")
+            s.max_file_size = int(size)
         elif key == "now":
             from linter.clock import parse_now
 

@@ -38,11 +38,11 @@ from linter.triggers import Triggers
 _NAMESPACE_TRIGGER = r"""["']?kind["']?\s*:\s*["']?Namespace\b"""
 
 
-def _peek(path: str) -> bytes | None:
+def _peek(path: str, limit: int) -> bytes | None:
     try:
-        return source_mod.read_bytes(path, source_mod.MAX_FILE_BYTES)
-    except OSError:
-        return None  # phase 2 reports it
+        return source_mod.read_bytes(path, limit)
+    except OSError:  # unreadable, or larger than max-file-size: phase 2 reports it
+        return None
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,17 @@ class Engine:
     # -- reading -------------------------------------------------------------------
 
     def _read(self, real: str | None, display: str, data: bytes | None):
+        limit = getattr(self.settings, "max_file_size", source_mod.MAX_FILE_BYTES)
         if data is not None:
-            return source_mod.parse_bytes(display, data)
-        return source_mod.read_file(real, display)
+            return source_mod.parse_bytes(display, data, limit)
+        return source_mod.read_file(real, display, limit)
+
+    def _peek(self, real: str) -> bytes | None:
+        return _peek(real, getattr(self.settings, "max_file_size", source_mod.MAX_FILE_BYTES))
 
     def read_facts(self, real: str | None, display: str, data: bytes | None = None) -> FileFacts:
         """The FileFacts of a file on disk (or of ``data``); files that hold nothing run-wide are not parsed."""
-        raw = data if data is not None else _peek(real)
+        raw = data if data is not None else self._peek(real)
         if raw is None:
             return FileFacts(display)
         hit = bool(self.context_trigger.search(raw))
@@ -144,7 +148,7 @@ class Engine:
         # Phase 1: the context pass.  The trigger runs on raw bytes, so files that
         # hold nothing run-wide are neither decoded nor parsed twice.
         for real, disp, data, _ in jobs:
-            raw = data if data is not None else _peek(real)
+            raw = data if data is not None else self._peek(real)
             if raw is None or not self.context_trigger.search(raw):
                 continue
             src = self._read(real, disp, data)

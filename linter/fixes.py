@@ -211,7 +211,7 @@ def take_entry(source, container: YMap, key, parent: YMap | None = None, parent_
 
 
 def _newline(source) -> str:
-    return "\r\n" if "\r\n" in source.text else "\n"
+    return source.newline  # cached: scanning a large file per fix was quadratic
 
 
 def _insert_lines(source, after: int, lines: list) -> Edit:

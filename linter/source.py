@@ -11,7 +11,10 @@ position, which the rule pack turns into findings (LNK001-LNK003).
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import gc
+import io
 import os
 import re
 import stat
@@ -32,7 +35,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
     C_PARSER = False
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# A file's whole tree is in memory while it is checked (40-80 bytes per byte of YAML): a
+# larger file is reported, not read (configuration: max-file-size).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 # Aliases are shared, not copied, but rules and schemas walk the expanded tree; refuse
 # documents whose expansion is far beyond any real manifest ("billion laughs").
 MAX_EXPANDED_NODES = 2_000_000
@@ -111,11 +116,23 @@ class SourceFile:
     documents: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     _line_starts: list | None = None
+    _lines: list | None = field(default=None, repr=False)
+    _newline: str | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list:
-        lines = split_lines(self.text)
-        return lines[:-1] if lines and lines[-1] == "" else lines
+        """The text's lines (computed once: rules and fix builders ask per finding)."""
+        if self._lines is None:
+            lines = split_lines(self.text)
+            self._lines = lines[:-1] if lines and lines[-1] == "" else lines
+        return self._lines
+
+    @property
+    def newline(self) -> str:
+        """The line ending edits should write: CRLF when the file has one, else LF."""
+        if self._newline is None:
+            self._newline = "\r\n" if "\r\n" in self.text else "\n"
+        return self._newline
 
     def offset(self, line: int, col: int) -> int:
         """Character offset of a 1-based line/column."""
@@ -132,7 +149,9 @@ class SourceFile:
 
 
 class _TooComplex(Exception):
-    pass
+    def __init__(self, message: str, span: Span | None = None):
+        super().__init__(message)
+        self.span = span
 
 
 class _Converter:
@@ -142,6 +161,7 @@ class _Converter:
         self.line_offset = line_offset
         self.problems = problems
         self.memo: dict = {}
+        self.open: set = set()  # collections being converted: an alias to one of them is recursive
         self.expanded = 0
 
     def span(self, node) -> Span:
@@ -171,6 +191,10 @@ class _Converter:
         key = id(node)
         hit = self.memo.get(key)
         if hit is not None:
+            if key in self.open:  # `a: &x [*x]`: PyYAML builds the cycle; go-yaml refuses it
+                raise _TooComplex(
+                    "an alias refers to the value it is part of (a recursive structure); Kubernetes' YAML "
+                    "reader refuses it (anchor value contains itself)", self.span(node))
             obj, size = hit
             self.expanded += size
             if self.expanded > MAX_EXPANDED_NODES:
@@ -179,6 +203,7 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise _TooComplex("nesting deeper than %d levels" % MAX_DEPTH)
         before = self.expanded
+        self.open.add(key)
         if isinstance(node, yaml.MappingNode):
             obj = YMap(path, self.span(node))
             self.memo[key] = (obj, 1)
@@ -194,6 +219,7 @@ class _Converter:
                 else:
                     obj.append(convert(child, path + (i,), depth + 1)[0])
                 spans.append(span(child))
+        self.open.discard(key)
         size = self.expanded - before + 1
         self.expanded += 1
         self.memo[key] = (obj, size)
@@ -306,6 +332,23 @@ def parse_text(path: str, text: str) -> SourceFile:
         if problem is not None:
             src.problems.append(problem)
             return src
+    # Reading makes a great many containers and no garbage cycles (a recursive alias is
+    # refused), so the collector would only walk the growing tree again and again: a 10 MB
+    # file took twice as long with it on.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        templated = not _read_documents(src, text)
+    finally:
+        if collecting:
+            gc.enable()
+    if "# Source: " in text and not templated:
+        _attach_template_sources(src)
+    return src
+
+
+def _read_documents(src: SourceFile, text: str) -> bool:
+    """The documents and problems of ``text`` into ``src``; False: unparseable template syntax."""
     line_offset = 0
     chunk = text
     index = 0
@@ -325,40 +368,38 @@ def parse_text(path: str, text: str) -> SourceFile:
                         problem.span,
                     )
                 )
-                return src
+                return False
             src.problems.append(problem)
             # Resume at the next document so one broken document does not hide the others.
-            resume = _next_doc_start(text, problem.span.line)
+            # From a stream at that offset: slicing the text for each broken document made
+            # a file of 5,000 of them take seconds per megabyte.
+            resume = _next_doc_start(src, problem.span.line)
             if resume is None:
                 break
-            line_offset = resume
-            chunk = "\n".join(text.split("\n")[resume:]) if resume else text
+            line_offset, pos = resume
+            if not isinstance(chunk, io.StringIO):
+                chunk = io.StringIO(text, newline="")
+            chunk.seek(pos)
             index += 1
         except _TooComplex as err:
-            src.problems.append(ParseProblem("too-complex", str(err), Span(line_offset + 1, 1, line_offset + 1, 1)))
+            span = err.span or Span(line_offset + 1, 1, line_offset + 1, 1)
+            src.problems.append(ParseProblem("too-complex", str(err), span))
             break
         except RecursionError:
             src.problems.append(
                 ParseProblem("too-complex", "nesting too deep to read", Span(line_offset + 1, 1, line_offset + 1, 1))
             )
             break
-    if "# Source: " in text:
-        _attach_template_sources(src)
-    return src
+    return True
 
 
-def _next_doc_start(text: str, after_line: int) -> int | None:
-    """0-based line of the first '---' marker after the 1-based line ``after_line``."""
-    pos = 0
-    for _ in range(after_line):
-        pos = text.find("\n", pos)
-        if pos < 0:
-            return None
-        pos += 1
-    m = _DOC_START.search(text, pos)
+def _next_doc_start(src: SourceFile, after_line: int) -> tuple | None:
+    """(0-based line, character offset) of the first '---' marker after the 1-based line ``after_line``."""
+    pos = src.offset(after_line + 1, 1)
+    m = _DOC_START.search(src.text, pos) if pos < len(src.text) else None
     if not m:
         return None
-    return text.count("\n", 0, m.start())
+    return bisect.bisect_right(src._line_starts, m.start()) - 1, m.start()
 
 
 def _compose_into(src: SourceFile, chunk: str, line_offset: int, index: int) -> int:
@@ -388,37 +429,61 @@ def _attach_template_sources(src: SourceFile) -> None:
         previous = doc.span.line
 
 
+class FileTooLarge(OSError):
+    def __init__(self, size: int):
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
 def read_bytes(path: str, limit: int) -> bytes:
-    """At most ``limit`` bytes of a file.  ``read(limit)`` alone would allocate ``limit`` bytes
-    for every file (64 MiB: ~40 us a file, a tenth of a 10,000-file run); a regular file is
-    read at about its size (a little more, should it grow meanwhile), anything else (a FIFO,
-    /dev/zero named x.yaml) up to the limit."""
+    """At most ``limit`` bytes of a file; ``FileTooLarge`` for a regular file of more.
+
+    ``read(limit)`` alone would allocate ``limit`` bytes for every file (64 MiB: ~40 us a
+    file, a tenth of a 10,000-file run): a regular file is read at about its size (a little
+    more, should it grow meanwhile), anything else (a FIFO, /dev/zero named x.yaml) up to
+    the limit."""
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
         if stat.S_ISREG(st.st_mode):
+            if st.st_size > limit:
+                raise FileTooLarge(st.st_size)
             limit = min(limit, st.st_size + 65536)
         return fh.read(limit)
 
 
-def read_file(path: str, display: str | None = None) -> SourceFile:
+def read_file(path: str, display: str | None = None, limit: int = MAX_FILE_BYTES) -> SourceFile:
     """Read and parse one file; I/O and decoding problems become ParseProblems, never exceptions."""
     display = display or path
     try:
-        raw = read_bytes(path, MAX_FILE_BYTES + 1)
+        raw = read_bytes(path, limit + 1)
+    except FileTooLarge as e:
+        return _too_large(display, e.size, limit)
     except OSError as e:
         src = SourceFile(path=display)
         src.problems.append(ParseProblem("io", f"cannot read file: {e.strerror or e}", Span(1, 1, 1, 1)))
         return src
-    return parse_bytes(display, raw)
+    return parse_bytes(display, raw, limit)
 
 
-def parse_bytes(display: str, raw: bytes) -> SourceFile:
-    if len(raw) > MAX_FILE_BYTES:
-        src = SourceFile(path=display)
-        src.problems.append(
-            ParseProblem("too-large", f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read", Span(1, 1, 1, 1))
-        )
-        return src
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB" if n % (1024 * 1024) else f"{n // (1024 * 1024)} MiB"
+
+
+def _too_large(display: str, size: int | None, limit: int) -> SourceFile:
+    src = SourceFile(path=display)
+    what = f"file of {_mib(size)}" if size is not None else "file"
+    src.problems.append(ParseProblem(
+        "too-large",
+        f"{what} is larger than max-file-size ({_mib(limit)}); not read: split it, or raise max-file-size "
+        "in the configuration",
+        Span(1, 1, 1, 1),
+    ))
+    return src
+
+
+def parse_bytes(display: str, raw: bytes, limit: int = MAX_FILE_BYTES) -> SourceFile:
+    if len(raw) > limit:
+        return _too_large(display, len(raw) if len(raw) > limit + 1 else None, limit)
     text, problem = decode(raw)
     if problem is not None:
         src = SourceFile(path=display)

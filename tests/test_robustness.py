@@ -94,10 +94,10 @@ def test_file_deleted_during_run(repo, monkeypatch):
 
     real_read = engine.source_mod.read_file
 
-    def vanish(path, display=None):
+    def vanish(path, display=None, *limit):
         if path.endswith("b.yaml") and os.path.exists(path):
             os.unlink(path)
-        return real_read(path, display)
+        return real_read(path, display, *limit)
 
     monkeypatch.setattr(engine.source_mod, "read_file", vanish)
     result = lint_paths(["."], cwd=str(repo), select=["LNK001", "LNK101"])
