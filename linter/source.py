@@ -466,7 +466,10 @@ def read_file(path: str, display: str | None = None, limit: int = MAX_FILE_BYTES
 
 
 def _mib(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MiB" if n % (1024 * 1024) else f"{n // (1024 * 1024)} MiB"
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}" if n % size else f"{n // size} {unit}"
+    return f"{n} bytes"
 
 
 def _too_large(display: str, size: int | None, limit: int) -> SourceFile:
