@@ -130,12 +130,23 @@ def timed_check(run_cli, *args, limit=20.0, cwd=None, max_mb=None):
     return proc
 
 
+# A forked child starts with its parent's peak RSS on Linux (kept across exec), so a check
+# run straight from this (large) pytest process would report pytest's size.  A small
+# trampoline process forks the check instead and reports that grandchild's own peak.
+_TRAMPOLINE = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(os.wait4(p.pid, 0)[2].ru_maxrss)\n"
+)
+
+
 def peak_mb(*args, cwd) -> float:
-    """Peak RSS of one more `check` run over the same input (os.wait4: this child alone)."""
-    proc = subprocess.Popen([sys.executable, "-m", "linter", "check", "-q", "--exit-zero", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024
+    """Peak RSS in MB of one more `check` run over the same input (that process alone)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _TRAMPOLINE, sys.executable, "-m", "linter", "check", "-q", "--exit-zero", *args],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    )
+    return int(out.stdout.strip()) / 1024
 
 
 def test_alias_bomb_is_refused_well_under_a_second(repo):
