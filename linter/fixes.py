@@ -36,8 +36,9 @@ def replace_scalar(source, span: Span, value: str) -> Edit:
 def quote_scalar(source, span: Span) -> Edit:
     """Turn a plain scalar into a double-quoted string of the same text (true -> "true")."""
     original = text_at(source, span)
-    if span.line == span.end_line and span.col == span.end_col:  # `key:` with no value
-        return Edit(span, ' ""')
+    if span.line == span.end_line and span.col == span.end_col:  # `key:` with no value, or `{key}`
+        before = source.lines[span.line - 1][: span.col - 1].rstrip() if span.line <= len(source.lines) else ":"
+        return Edit(span, ' ""' if before.endswith(":") else ': ""')  # `{key ""}` would be a new key (found by fuzzing)
     if original in ("~", "null", "Null", "NULL"):
         return Edit(span, '""')
     return Edit(span, json.dumps(original))

@@ -315,8 +315,9 @@ def _helm_template(text: str) -> ParseProblem | None:
     m = _HELM_ACTION.search(text)
     if not m:
         return None
-    line = text.count("\n", 0, m.start()) + 1
-    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    breaks = list(LINE_BREAK.finditer(text, 0, m.start()))  # libyaml's line breaks, CR alone too
+    line = len(breaks) + 1
+    col = m.start() - (breaks[-1].end() if breaks else 0) + 1
     return ParseProblem(
         "template",
         "file holds Helm template syntax; lint the rendered output instead "
@@ -358,6 +359,7 @@ def _read_documents(src: SourceFile, text: str) -> bool:
             break
         except yaml.YAMLError as err:
             problem = _problem_from_error(err, line_offset)
+            problem.span = _within(src, problem.span)
             if "{{" in text:  # unparseable and templated: one LNK003, not a storm of errors
                 src.problems = [p for p in src.problems if p.kind != "syntax"]
                 src.problems.append(
@@ -391,6 +393,16 @@ def _read_documents(src: SourceFile, text: str) -> bool:
             )
             break
     return True
+
+
+def _within(src: SourceFile, span: Span) -> Span:
+    """``span`` moved inside the text: libyaml reports an unexpected end of stream one past it."""
+    lines = src.lines or [""]
+    line = min(max(span.line, 1), len(lines))
+    width = len(lines[line - 1]) + 1
+    col = min(max(span.col, 1), width) if line == span.line else width
+    end_col = min(span.end_col, width) if span.end_line == span.line == line else col
+    return Span(line, col, line, max(col, end_col))
 
 
 def _next_doc_start(src: SourceFile, after_line: int) -> tuple | None:
