@@ -196,6 +196,20 @@ def _kept_seq(path, items, packed) -> KeptSeq:
     return s
 
 
+_PATHS: dict = {}
+
+
+def _path(path: tuple) -> tuple:
+    """One tuple per distinct field path: most repeat in every object of a run (("metadata",
+    "labels"), ("spec", "template", "spec", "containers", 0)...)."""
+    hit = _PATHS.get(path)
+    if hit is None:
+        if len(_PATHS) >= 20_000:
+            _PATHS.clear()  # a bound, not a cache policy: paths with names in them are many
+        hit = _PATHS[path] = path
+    return hit
+
+
 class _Packer:
     """Copies a tree into KeptMap/KeptSeq; aliases stay shared (a memo by identity)."""
 
@@ -240,9 +254,9 @@ class _Packer:
                     v = value(v)
                 items.append((k, v))
         if STRICT and keys is not None and len(names) < len(m):
-            out = _strict_kept_map(m.path, items, packed, frozenset(k for k in m if k not in keys))
+            out = _strict_kept_map(_path(m.path), items, packed, frozenset(k for k in m if k not in keys))
         else:
-            out = _kept_map(m.path, items, packed)
+            out = _kept_map(_path(m.path), items, packed)
         if plain:
             self.memo[id(m)] = (m, out)  # m kept alive by the memo: ids stay unique
         return out
@@ -258,7 +272,7 @@ class _Packer:
             packed = _packed(s.span, _flat(s.spans))
         except (TypeError, OverflowError):
             return s
-        out = _kept_seq(s.path, tuple(map(each or self.value, s)), packed)
+        out = _kept_seq(_path(s.path), tuple(map(each or self.value, s)), packed)
         if each is None:
             self.memo[id(s)] = (s, out)
         return out

@@ -257,7 +257,11 @@ class _Converter:
                 )
             if isinstance(vnode, _ScalarNode):
                 self.expanded += 1
-                obj[k] = vnode.value if vnode.tag == _STR else scalar(vnode)
+                if vnode.tag == _STR:
+                    v = vnode.value
+                    obj[k] = _intern(v) if len(v) < 48 else v  # names and label values repeat across objects
+                else:
+                    obj[k] = scalar(vnode)
             else:
                 obj[k] = self.convert(vnode, path + (k,), depth + 1)[0]
             spans[k] = (kspan, span(vnode))

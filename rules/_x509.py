@@ -92,9 +92,11 @@ def _describe(cert) -> Cert:
     name = f"CN={cns[0].value}" if cns else (cert.subject.rfc4514_string() or "(empty subject)")
     if len(name) > 100:
         name = name[:97] + "..."
+    from cryptography.exceptions import UnsupportedAlgorithm
+
     try:
         pub = cert.public_key()
-    except (ValueError, TypeError, NotImplementedError):
+    except (ValueError, TypeError, NotImplementedError, UnsupportedAlgorithm):  # an unknown curve (found by fuzzing)
         pub = None
     if isinstance(pub, ec.EllipticCurvePublicKey):
         key = ("ECDSA", _CURVES.get(pub.curve.name, pub.curve.name))

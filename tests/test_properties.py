@@ -356,3 +356,26 @@ def test_fuzz_null_label_in_a_flow_mapping_is_fixed_once():
     assert "  labels: {web: \"\", b: \"1\", c:  \"\"}\n" in fixed and "    x: \"\"\n" in fixed
     assert not outcome.unsettled
     assert fix(fixed, unsafe=True)[0] == fixed
+
+
+def test_fuzz_certificate_with_an_unknown_curve_is_judged_not_crashed():
+    """A certificate whose key names a curve cryptography does not know raised
+    UnsupportedAlgorithm out of the identity rules (four internal errors)."""
+    import base64
+
+    example = REGISTRY.rules["LNK703"].bad.yaml
+    pems = re.findall(r"-----BEGIN CERTIFICATE-----\n(.*?)-----END CERTIFICATE-----", example, re.S)
+    assert pems
+    prime256v1 = bytes.fromhex("06082a8648ce3d030107")
+    mangled = example
+    for body in pems:
+        der = base64.b64decode("".join(line.strip() for line in body.splitlines()))
+        assert prime256v1 in der
+        bad = base64.b64encode(der.replace(prime256v1, prime256v1[:-1] + b"\x17")).decode()
+        indent = re.search(r"\n( *)", body).group(1) if "\n" in body.strip("\n") else ""
+        lines = [bad[i:i + 64] for i in range(0, len(bad), 64)]
+        first_indent = re.match(r" *", body).group(0)
+        mangled = mangled.replace(body, first_indent + ("\n" + indent).join(lines) + "\n" + indent)
+    result = lint(mangled)
+    assert result.internal_errors == []
+    assert any(f.rule_id == "LNK704" and "id-ecPublicKey" in f.message for f in result.findings)
