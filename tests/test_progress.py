@@ -6,6 +6,7 @@ import os
 import pty
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -26,22 +27,23 @@ def run_on_tty(cwd, *args, after="0"):
     """Run check with stderr on a pseudo-terminal; (stdout, what the terminal showed, exit code)."""
     master, slave = pty.openpty()
     env = {**os.environ, "LINKERD_LINT_PROGRESS_AFTER": after, "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "linter", "check", "--exit-zero", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=slave, env=env)
-    os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    out = proc.stdout.read().decode()
-    proc.wait()
-    os.close(master)
-    return out, shown.decode(), proc.returncode
+    with tempfile.TemporaryFile() as out:  # a file, not a pipe: a big report must not block the child
+        proc = subprocess.Popen([sys.executable, "-m", "linter", "check", "--exit-zero", *args], cwd=cwd,
+                                stdout=out, stderr=slave, env=env)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        proc.wait(timeout=120)
+        os.close(master)
+        out.seek(0)
+        return out.read().decode(), shown.decode(), proc.returncode
 
 
 def test_progress_on_a_terminal_then_erased(repo):
