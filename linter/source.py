@@ -349,7 +349,39 @@ def parse_text(path: str, text: str) -> SourceFile:
             gc.enable()
     if "# Source: " in text and not templated:
         _attach_template_sources(src)
+    if src.documents and not text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
+        _clamp_tail(src)
     return src
+
+
+def _clamp_tail(src: SourceFile) -> None:
+    """libyaml ends the collections still open at the end of a file without a final line break
+    on the line after the last (found by fuzzing): pull those ends back to the end of the text."""
+    lines = split_lines(src.text)
+    last, width = len(lines), len(lines[-1]) + 1
+
+    def clamp(span):
+        if span is None or (span.end_line, span.end_col) <= (last, width):
+            return span
+        start = min((span.line, span.col), (last, width))
+        return Span(start[0], start[1], last, width)
+
+    doc = src.documents[-1]
+    doc.span = clamp(doc.span)
+    stack, seen = [doc.data], set()
+    while stack:  # the last document only: earlier ones end before it starts
+        node = stack.pop()
+        if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.span = clamp(node.span)
+        if isinstance(node, YMap):
+            for k, (ks, vs) in list(node.spans.items()):
+                node.spans[k] = (clamp(ks), clamp(vs))
+            stack.extend(node.values())
+        else:
+            node.spans[:] = [clamp(sp) for sp in node.spans]
+            stack.extend(node)
 
 
 def _read_documents(src: SourceFile, text: str) -> bool:

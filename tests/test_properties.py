@@ -379,3 +379,17 @@ def test_fuzz_certificate_with_an_unknown_curve_is_judged_not_crashed():
     result = lint(mangled)
     assert result.internal_errors == []
     assert any(f.rule_id == "LNK704" and "id-ecPublicKey" in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize("text", ["a: 1", "a:\n  - x", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n   rts:\n    - port: 06*"])
+def test_fuzz_spans_end_inside_a_file_without_a_final_line_break(text):
+    """libyaml ends open collections on the line after the last when the file has no final line
+    break; positions built on them pointed past the file."""
+    from linter.located import YMap
+
+    src = parse_bytes("m.yaml", text.encode())
+    doc = src.documents[-1]
+    assert inside(text, doc.span) and inside(text, doc.data.span)
+    for ks, vs in doc.data.spans.values() if isinstance(doc.data, YMap) else ():
+        assert inside(text, ks) and inside(text, vs)
+    assert_sound(text, lint(text))
