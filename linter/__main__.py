@@ -1,4 +1,4 @@
-from linter.cli import main
+from linter.entry import main
 
 if __name__ == "__main__":
     main()

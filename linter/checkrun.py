@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
-
-from linter import fix as fix_mod
 from linter.engine import Engine
 from linter.report import FORMATS, ReportContext, renderer
 from linter.rule import Severity
@@ -45,7 +42,12 @@ def plan_reports(formats, outputs, *, statistics: bool = False) -> list:
 
 
 def _note(message: str) -> None:
-    click.echo(f"linkerd-lint: {message}", err=True)
+    _err(f"linkerd-lint: {message}")
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 class CheckRun:
@@ -75,6 +77,8 @@ class CheckRun:
         engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff), jobs=self.jobs)
         engine.progress = self.progress
         if fix or diff:
+            from linter import fix as fix_mod
+
             run, raw_of = fix_mod.runner(engine, self.targets, self.context, self.stdin)
             keep = (lambda fs: base.split(fs, self.cwd)[0]) if base is not None else None
             self.outcome = fix_mod.fix_run(run, raw_of, unsafe=unsafe, keep=keep)
@@ -105,6 +109,8 @@ class CheckRun:
             self._stale_notes(baseline, stale)
 
     def _fix_notes(self) -> None:
+        from linter import fix as fix_mod
+
         for f, why in self.outcome.rejected:
             _note(f"warning: fix for {f.rule_id} at {f.path}:{f.span.line}:{f.span.col} not applied: {why}")
         if self.outcome.unsettled:
@@ -126,6 +132,8 @@ class CheckRun:
             self.stdout_taken = True
 
     def _write(self, path: str, data: bytes) -> None:
+        from linter import fix as fix_mod
+
         try:
             fix_mod.write_atomic(path, data)
         except OSError as e:
@@ -139,9 +147,9 @@ class CheckRun:
               f"(fixed, or the object was renamed); run with --write-baseline {baseline} to drop them:")
         for entry, count in stale[:20]:
             where = f"{entry.path} {entry.resource} {entry.field}".rstrip()
-            click.echo(f"  {entry.rule} {where}" + (f" (x{count})" if count > 1 else ""), err=True)
+            _err(f"  {entry.rule} {where}" + (f" (x{count})" if count > 1 else ""))
         if len(stale) > 20:
-            click.echo(f"  … and {len(stale) - 20} more", err=True)
+            _err(f"  … and {len(stale) - 20} more")
 
     # -- reporting ---------------------------------------------------------------------
 
@@ -199,3 +207,109 @@ def _version() -> str:
     from linter import __version__
 
     return __version__
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def split_list(values) -> list:
+    """Repeated, comma-separated option values (--select A,B --select C) as one list."""
+    out = []
+    for v in values or ():
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def repo_root(start: str) -> str:
+    d = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.abspath(start)
+        d = parent
+
+
+def load_settings(config_file, cwd: str, overrides: dict):
+    """Discovered (or named) configuration with the command line's options on top; None values are unset."""
+    from linter import config as config_mod
+
+    try:
+        settings = config_mod.load(config_file, cwd)
+        config_mod.apply(settings, {k: v for k, v in overrides.items() if v is not None}, source="command line")
+    except config_mod.ConfigError as e:
+        raise CheckError(str(e)) from None
+    return settings
+
+
+def load_registry(settings=None):
+    from linter.api import LintError, load_registry as load
+    from linter.registry import RegistryError
+
+    try:
+        return load(settings)
+    except (RegistryError, LintError) as e:
+        raise CheckError(str(e)) from None
+
+
+def check_command(p: dict, version: str) -> int:
+    """``linkerd-lint check`` with its parsed options (linter/argv.py names them); the exit code.
+
+    Usage, configuration and I/O problems raise CheckError (exit 2).
+    """
+    from linter.files import InputError, discover, display_path
+
+    reports = plan_reports(p["fmt"], p["output"], statistics=p["statistics"])
+    cwd = os.getcwd()
+    settings = load_settings(
+        p["config_file"],
+        cwd,
+        {
+            "linkerd-version": p["linkerd_version"],
+            "kubernetes-version": p["kubernetes_version"],
+            "default-namespace": p["default_namespace"],
+            "fail-on": p["fail_on"],
+            "now": p["now"],
+            "assume-complete": True if p["assume_complete"] else None,
+        },
+    )
+    registry = load_registry(settings)
+    from linter.api import LintError, selection
+
+    try:
+        chosen = selection(registry, settings, split_list(p["select"]), split_list(p["ignore"]), split_list(p["extend_select"]))
+    except LintError as e:
+        raise CheckError(str(e)) from None
+
+    paths = p["paths"]
+    exclude_globs = settings.exclude_globs(cwd, p["exclude"])
+    stdin = None
+    file_args = [x for x in paths if x != "-"]
+    if "-" in paths:
+        disp = display_path(p["stdin_filename"], cwd) if p["stdin_filename"] else "<stdin>"
+        stdin = (disp, sys.stdin.buffer.read())
+    if not paths:
+        file_args = ["."]
+    try:
+        targets = discover(file_args, cwd, exclude_globs) if file_args else []
+        ctx_existing, ctx_missing = settings.context_paths(p["context_paths"])
+        ctx_targets = discover(ctx_existing, cwd, exclude_globs) if ctx_existing else []
+    except InputError as e:
+        raise CheckError(str(e)) from None
+    for x in ctx_missing:
+        _note(f"warning: context path {x} does not exist")
+    if not targets and stdin is None:
+        _note(f"warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}")
+
+    run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
+    from linter import parallel, progress, runtime
+
+    run.jobs = p["jobs"] or parallel.cpu_count()
+    if progress.wanted(sys.stderr, [f for f, _ in reports], quiet=p["quiet"]):
+        run.progress = progress.Progress(sys.stderr)
+    with runtime.batch():  # garbage collection tuned for one long run
+        run.execute(fix=p["fix"], diff=p["diff"], unsafe=p["unsafe_fixes"], baseline=p["baseline_file"],
+                    write_baseline=p["write_baseline"])
+    run.report(reports, quiet=p["quiet"], color=p["color"], statistics=p["statistics"], version=version, root=repo_root(cwd))
+    return run.exit_code(exit_zero=p["exit_zero"])

@@ -12,8 +12,7 @@ import sys
 import click
 
 from linter import __version__
-
-SEVERITIES = ("info", "warning", "error")
+from linter.argv import CHECK_OPTIONS
 
 
 class UsageFailure(click.ClickException):
@@ -21,24 +20,6 @@ class UsageFailure(click.ClickException):
 
     def show(self, file=None):
         click.echo(f"linkerd-lint: error: {self.message}", err=True)
-
-
-def _split(values) -> list:
-    out = []
-    for v in values or ():
-        out.extend(p.strip() for p in v.split(",") if p.strip())
-    return out
-
-
-def _repo_root(start: str) -> str:
-    d = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return os.path.abspath(start)
-        d = parent
 
 
 # Subcommands that live in their own modules, imported only when invoked so that
@@ -70,119 +51,63 @@ def cli():
 
 def load_cli_settings(config_file, cwd: str, overrides: dict):
     """Discovered (or named) configuration with the command line's options on top; None values are unset."""
-    from linter import config as config_mod
+    from linter.checkrun import CheckError, load_settings
 
     try:
-        settings = config_mod.load(config_file, cwd)
-        config_mod.apply(settings, {k: v for k, v in overrides.items() if v is not None}, source="command line")
-    except config_mod.ConfigError as e:
+        return load_settings(config_file, cwd, overrides)
+    except CheckError as e:
         raise UsageFailure(str(e)) from None
-    return settings
 
 
 def _load_registry(settings=None):
-    from linter.api import LintError, load_registry
-    from linter.registry import RegistryError
+    from linter.checkrun import CheckError, load_registry
 
     try:
         return load_registry(settings)
-    except (RegistryError, LintError) as e:
+    except CheckError as e:
         raise UsageFailure(str(e)) from None
+
+
+def _click_option(opt):
+    """The click spelling of one of linter/argv.py's check options."""
+    decls = list(opt.flags) + [opt.dest]
+    kw = {"help": opt.help}
+    if opt.metavar:
+        kw["metavar"] = opt.metavar
+    if opt.kind == "multiple":
+        kw["multiple"] = True
+    elif opt.kind == "flag":
+        kw["is_flag"] = True
+        kw["default"] = opt.default
+    elif opt.kind == "bool":
+        decls = ["/".join(opt.flags + opt.secondary), opt.dest]
+        kw["default"] = None
+    elif opt.kind == "choice":
+        kw["type"] = click.Choice(opt.choices)
+    elif opt.kind == "jobs":
+        kw["type"] = click.IntRange(min=1)
+    if opt.path:
+        kw["type"] = click.Path()
+    return click.option(*decls, **kw)
+
+
+def _with_check_options(fn):
+    for opt in reversed(CHECK_OPTIONS):
+        fn = _click_option(opt)(fn)
+    return click.argument("paths", nargs=-1, type=click.Path())(fn)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
-@click.option("-f", "--format", "fmt", multiple=True, help="text (default), json, sarif, github, gitlab or junit; repeat for several reports.")
-@click.option("-o", "--output", multiple=True, type=click.Path(), help="Write the n-th --format's report to FILE (repeatable); a report without one goes to stdout.")
-@click.option("--select", multiple=True, help="Rules to run: ids, prefixes (LNK1), names or ALL. Comma-separated.")
-@click.option("--ignore", multiple=True, help="Rules not to run. Comma-separated.")
-@click.option("--extend-select", multiple=True, help="Rules to add to the configured selection.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES + ("none",)), help="Lowest severity that fails the run [default: warning].")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
-@click.option("--linkerd-version", help="Target Linkerd version (2.18, stable-2.14.10, edge-25.4.4).")
-@click.option("--kubernetes-version", help="Target Kubernetes version (1.30, v1.30.4).")
-@click.option("--stdin-filename", help="Name of the file read from stdin (-), for positions and per-file settings.")
-@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
-@click.option("--context", "context_paths", multiple=True, type=click.Path(), help="Paths read for cross-file facts but not reported (repeatable).")
-@click.option("--default-namespace", help="Namespace of objects that name none [default: default].")
-@click.option("--assume-complete", is_flag=True, default=None, help="The input is the whole cluster: report references into namespaces it does not otherwise show.")
-@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them (text and json).")
-@click.option("--fix", is_flag=True, help="Apply safe fixes to the files (stdin: print the fixed document).")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there is one).")
-@click.option("--baseline", "baseline_file", type=click.Path(), help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline", type=click.Path(), help="Record the current findings in FILE (exit 0).")
-@click.option("--color/--no-color", default=None, help="Colour the text report [default: when stdout is a terminal].")
-@click.option("--now", "now", metavar="WHEN", help="Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes that read and check files [default: the number of cores; small runs use one].")
-def check(paths, config_file, fmt, output, select, ignore, extend_select, fail_on, exit_zero, quiet,
-          linkerd_version, kubernetes_version, stdin_filename, exclude, context_paths, default_namespace,
-          statistics, color, now, fix, unsafe_fixes, diff, baseline_file, write_baseline, assume_complete, jobs):
+@_with_check_options
+def check(**params):
     """Lint manifests in PATHS (files or directories; - for stdin)."""
-    from linter.checkrun import CheckError, CheckRun, plan_reports
-    from linter.files import InputError, discover, display_path
+    from linter.checkrun import CheckError, check_command
 
     try:
-        reports = plan_reports(fmt, output, statistics=statistics)
+        code = check_command(params, __version__)
     except CheckError as e:
         raise UsageFailure(str(e)) from None
-    cwd = os.getcwd()
-    settings = load_cli_settings(
-        config_file,
-        cwd,
-        {
-            "linkerd-version": linkerd_version,
-            "kubernetes-version": kubernetes_version,
-            "default-namespace": default_namespace,
-            "fail-on": fail_on,
-            "now": now,
-            "assume-complete": True if assume_complete else None,
-        },
-    )
-
-    registry = _load_registry(settings)
-    from linter.api import LintError, selection
-
-    try:
-        chosen = selection(registry, settings, _split(select), _split(ignore), _split(extend_select))
-    except LintError as e:
-        raise UsageFailure(str(e)) from None
-
-    exclude_globs = settings.exclude_globs(cwd, exclude)
-    stdin = None
-    file_args = [p for p in paths if p != "-"]
-    if "-" in paths:
-        disp = display_path(stdin_filename, cwd) if stdin_filename else "<stdin>"
-        stdin = (disp, sys.stdin.buffer.read())
-    if not paths:
-        file_args = ["."]
-    try:
-        targets = discover(file_args, cwd, exclude_globs) if file_args else []
-        ctx_existing, ctx_missing = settings.context_paths(context_paths)
-        ctx_targets = discover(ctx_existing, cwd, exclude_globs) if ctx_existing else []
-    except InputError as e:
-        raise UsageFailure(str(e)) from None
-    for p in ctx_missing:
-        click.echo(f"linkerd-lint: warning: context path {p} does not exist", err=True)
-    if not targets and stdin is None:
-        click.echo(f"linkerd-lint: warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}", err=True)
-
-    run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
-    from linter import parallel, progress, runtime
-
-    run.jobs = jobs or parallel.cpu_count()
-    if progress.wanted(sys.stderr, [f for f, _ in reports], quiet=quiet):
-        run.progress = progress.Progress(sys.stderr)
-    try:
-        with runtime.batch():  # garbage collection tuned for one long run
-            run.execute(fix=fix, diff=diff, unsafe=unsafe_fixes, baseline=baseline_file, write_baseline=write_baseline)
-        run.report(reports, quiet=quiet, color=color, statistics=statistics, version=__version__, root=_repo_root(cwd))
-    except CheckError as e:
-        raise UsageFailure(str(e)) from None
-    sys.exit(run.exit_code(exit_zero=exit_zero))
+    sys.exit(code)
 
 
 def _config_settings(config_file=None):
@@ -227,9 +152,4 @@ def explain(rule_id, config_file):
     click.echo(r.markdown())
 
 
-def main():
-    try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        click.echo("linkerd-lint: interrupted", err=True)
-        sys.exit(130)
+from linter.entry import main  # noqa: E402  (the console script's old address)

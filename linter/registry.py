@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 import sys
 from dataclasses import dataclass, field
 
@@ -23,16 +22,40 @@ class RegistryError(Exception):
     pass
 
 
-def _rules_in_module(module, kind=Rule) -> list:
-    found = [v for v in vars(module).values() if isinstance(v, kind)]
+def _submodules(path) -> list:
+    """Names of the modules in a package's directories, as pkgutil.iter_modules lists them.
+
+    Plain directories are listed with one scandir each (pkgutil costs a few ms at every
+    start-up); anything else (a zip, a namespace package) goes to pkgutil.
+    """
+    names = set()
+    for d in path:
+        try:
+            entries = list(os.scandir(d))
+        except (OSError, TypeError):
+            import pkgutil
+
+            names.update(info.name for info in pkgutil.iter_modules([d]))
+            continue
+        for e in entries:
+            stem, dot, ext = e.name.partition(".")
+            if not stem.isidentifier() or stem == "__init__":
+                continue
+            if e.is_dir():
+                if not dot and os.path.exists(os.path.join(e.path, "__init__.py")):
+                    names.add(stem)
+            elif dot and ext.rsplit(".", 1)[-1] in ("py", "pyc", "so", "pyd"):
+                names.add(stem)
+    return sorted(names)
+
+
+def _pack_modules(module) -> list:
+    """A pack module and, for a package, its public submodules (imported)."""
+    mods = [module]
     path = getattr(module, "__path__", None)
     if path:
-        for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
-            if info.name.startswith("_"):
-                continue
-            sub = importlib.import_module(f"{module.__name__}.{info.name}")
-            found.extend(v for v in vars(sub).values() if isinstance(v, kind))
-    return found
+        mods.extend(importlib.import_module(f"{module.__name__}.{name}") for name in _submodules(path) if not name.startswith("_"))
+    return mods
 
 
 class _EntryPoint:
@@ -115,8 +138,9 @@ class Registry:
             if callable(mod) and not isinstance(mod, type(sys)):
                 found = list(mod())
             else:
-                found = _rules_in_module(mod)
-                collectors.extend(_rules_in_module(mod, Collector))
+                members = [v for m in _pack_modules(mod) for v in vars(m).values()]
+                found = [v for v in members if isinstance(v, Rule)]
+                collectors.extend(v for v in members if isinstance(v, Collector))
             for r in found:
                 if r.id in rules and rules[r.id] is not r:
                     raise RegistryError(f"rule id {r.id} is defined twice ({rules[r.id].name} and {r.name})")
