@@ -67,13 +67,15 @@ class CheckRun:
     # -- running -----------------------------------------------------------------------
 
     def execute(self, *, fix=False, diff=False, unsafe=False, baseline=None, write_baseline=None) -> None:
-        from linter.baseline import Baseline, BaselineError
-
         self.unsafe = unsafe
-        try:
-            base = Baseline.load(baseline) if baseline else None
-        except BaselineError as e:
-            raise CheckError(str(e)) from None
+        base = None
+        if baseline:
+            from linter.baseline import Baseline, BaselineError
+
+            try:
+                base = Baseline.load(baseline)
+            except BaselineError as e:
+                raise CheckError(str(e)) from None
         engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff), jobs=self.jobs)
         engine.progress = self.progress
         if fix or diff:
