@@ -9,8 +9,9 @@ that no longer reads the key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+
+from linter.record import Record
 
 PREFIXES = ("linkerd.io/", "config.linkerd.io/", "config.alpha.linkerd.io/", "config.beta.linkerd.io/")
 CONFIG_PREFIXES = PREFIXES[1:]
@@ -19,17 +20,29 @@ INJECT_VALUES = ("enabled", "ingress", "disabled")
 ADMISSION_WEBHOOKS = "config.linkerd.io/admission-webhooks"
 
 
-@dataclass(frozen=True)
-class Key:
-    key: str
-    value: str  # value grammar, see rules that check values
-    since: tuple = (2, 10)
-    until: tuple | None = None
-    # Inherited from the Namespace by the injector, in these releases [from, until).
-    inherit: tuple | None = ((2, 10), None)
-    where: str = "pod"  # pod: read from pod annotations | written: set by Linkerd | label | service
-    doc: str = ""
-    default: str = ""
+class Key(Record, frozen=True):
+    __slots__ = ("key", "value", "since", "until", "inherit", "where", "doc", "default")
+
+    def __init__(
+        self,
+        key: str,
+        value: str,  # value grammar, see rules that check values
+        since: tuple = (2, 10),
+        until: tuple | None = None,
+        # Inherited from the Namespace by the injector, in these releases [from, until).
+        inherit: tuple | None = ((2, 10), None),
+        where: str = "pod",  # pod: read from pod annotations | written: set by Linkerd | label | service
+        doc: str = "",
+        default: str = "",
+    ):
+        self.key = key
+        self.value = value
+        self.since = since
+        self.until = until
+        self.inherit = inherit
+        self.where = where
+        self.doc = doc
+        self.default = default
 
     def read_in(self, version: tuple) -> bool:
         return self.since <= version and (self.until is None or version < self.until)

@@ -14,12 +14,11 @@ renamed); ``--write-baseline`` again to drop them.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
-from dataclasses import dataclass
 
 from linter.located import format_path
+from linter.record import Record
 
 VERSION = 1
 
@@ -28,13 +27,15 @@ class BaselineError(Exception):
     """The baseline file cannot be read or is not a baseline (a usage error, exit 2)."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    rule: str
-    path: str
-    resource: str
-    field: str
-    message: str = ""
+class Entry(Record, frozen=True):
+    __slots__ = ("rule", "path", "resource", "field", "message")
+
+    def __init__(self, rule: str, path: str, resource: str, field: str, message: str = ""):
+        self.rule = rule
+        self.path = path
+        self.resource = resource
+        self.field = field
+        self.message = message
 
     @property
     def key(self) -> tuple:
@@ -67,17 +68,23 @@ def dumps(findings, baseline_path: str, cwd: str, tool_version: str = "") -> str
             row["count"] = counts[key]
         rows.append(row)
     doc = {"version": VERSION, "tool": "linkerd-lint", "tool_version": tool_version, "findings": rows}
+    import json  # this module is imported by every check run; json only when a baseline is used
+
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-@dataclass
-class Baseline:
-    path: str
-    entries: Counter  # Entry.key -> how many findings it accepts
-    messages: dict  # Entry.key -> message recorded with it
+class Baseline(Record):
+    __slots__ = ("path", "entries", "messages")
+
+    def __init__(self, path: str, entries: Counter, messages: dict):
+        self.path = path
+        self.entries = entries  # Entry.key -> how many findings it accepts
+        self.messages = messages  # Entry.key -> message recorded with it
 
     @classmethod
-    def load(cls, path: str) -> "Baseline":
+    def load(cls, path: str) -> Baseline:
+        import json
+
         try:
             with open(path, encoding="utf-8") as fh:
                 doc = json.load(fh)

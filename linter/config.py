@@ -10,10 +10,8 @@ error (exit 2) that names the key and the problem.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
-import yaml
-
+from linter.record import Record
 from linter.versions import VersionError, parse_kubernetes, parse_linkerd
 
 CONFIG_NAMES = (".linkerd-lint.yaml", ".linkerd-lint.yml")
@@ -61,38 +59,82 @@ class ConfigError(Exception):
     """A configuration problem: reported on stderr, exit code 2."""
 
 
-@dataclass
-class Settings:
-    select: list = field(default_factory=lambda: ["ALL"])
-    ignore: list = field(default_factory=list)
-    extend_select: list = field(default_factory=list)
-    severity: dict = field(default_factory=dict)
-    exclude: list = field(default_factory=list)
-    per_file_ignores: dict = field(default_factory=dict)
-    linkerd_version: tuple = (2, 18)
-    linkerd_version_text: str = "2.18"
-    linkerd_version_source: str = "default"
-    kubernetes_version: tuple | None = None
-    kubernetes_version_text: str | None = None
-    kubernetes_version_source: str | None = None
-    fail_on: str = "warning"
-    proxy_memory_limit_min: str = "64Mi"
-    default_namespace: str = "default"
-    control_plane_namespace: str = "linkerd"
-    cluster_domain: str = "cluster.local"
-    context: list = field(default_factory=list)
-    proxy_defaults: dict = field(default_factory=dict)
-    cni: bool | None = None
-    proxy_init_run_as_root: bool = False
-    cert_expiry_warning_days: int = 60
-    now: object = None  # datetime (UTC) fixing the clock of certificate checks; None: the real time
-    assume_complete: bool = False
-    max_file_size: int = 16 * 1024 * 1024  # larger files are reported, not read (linter.source)
-    custom_rules: list = field(default_factory=list)
-    config_path: str | None = None  # the file the settings came from
-    config_text: str = ""
-    base_dir: str = "."  # relative paths in the config are relative to this
-    extra: dict = field(default_factory=dict)  # for third-party packs: raw config keys
+class Settings(Record):
+    """Every setting of a run.  A new setting: a slot, an ``__init__`` parameter (same name,
+    same place) and its assignment — ``replace()``, ``repr`` and ``==`` follow the slots."""
+
+    __slots__ = (
+        "select", "ignore", "extend_select", "severity", "exclude", "per_file_ignores", "linkerd_version",
+        "linkerd_version_text", "linkerd_version_source", "kubernetes_version", "kubernetes_version_text",
+        "kubernetes_version_source", "fail_on", "proxy_memory_limit_min", "default_namespace",
+        "control_plane_namespace", "cluster_domain", "context", "proxy_defaults", "cni", "proxy_init_run_as_root",
+        "cert_expiry_warning_days", "now", "assume_complete", "max_file_size", "custom_rules", "config_path",
+        "config_text", "base_dir", "extra",
+    )
+
+    def __init__(
+        self,
+        select: list | None = None,  # default: ["ALL"]
+        ignore: list | None = None,
+        extend_select: list | None = None,
+        severity: dict | None = None,
+        exclude: list | None = None,
+        per_file_ignores: dict | None = None,
+        linkerd_version: tuple = (2, 18),
+        linkerd_version_text: str = "2.18",
+        linkerd_version_source: str = "default",
+        kubernetes_version: tuple | None = None,
+        kubernetes_version_text: str | None = None,
+        kubernetes_version_source: str | None = None,
+        fail_on: str = "warning",
+        proxy_memory_limit_min: str = "64Mi",
+        default_namespace: str = "default",
+        control_plane_namespace: str = "linkerd",
+        cluster_domain: str = "cluster.local",
+        context: list | None = None,
+        proxy_defaults: dict | None = None,
+        cni: bool | None = None,
+        proxy_init_run_as_root: bool = False,
+        cert_expiry_warning_days: int = 60,
+        now: object = None,  # datetime (UTC) fixing the clock of certificate checks; None: the real time
+        assume_complete: bool = False,
+        max_file_size: int = 16 * 1024 * 1024,  # larger files are reported, not read (linter.source)
+        custom_rules: list | None = None,
+        config_path: str | None = None,  # the file the settings came from
+        config_text: str = "",
+        base_dir: str = ".",  # relative paths in the config are relative to this
+        extra: dict | None = None,  # for third-party packs: raw config keys
+    ):
+        self.select = ["ALL"] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+        self.extend_select = [] if extend_select is None else extend_select
+        self.severity = {} if severity is None else severity
+        self.exclude = [] if exclude is None else exclude
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.linkerd_version = linkerd_version
+        self.linkerd_version_text = linkerd_version_text
+        self.linkerd_version_source = linkerd_version_source
+        self.kubernetes_version = kubernetes_version
+        self.kubernetes_version_text = kubernetes_version_text
+        self.kubernetes_version_source = kubernetes_version_source
+        self.fail_on = fail_on
+        self.proxy_memory_limit_min = proxy_memory_limit_min
+        self.default_namespace = default_namespace
+        self.control_plane_namespace = control_plane_namespace
+        self.cluster_domain = cluster_domain
+        self.context = [] if context is None else context
+        self.proxy_defaults = {} if proxy_defaults is None else proxy_defaults
+        self.cni = cni
+        self.proxy_init_run_as_root = proxy_init_run_as_root
+        self.cert_expiry_warning_days = cert_expiry_warning_days
+        self.now = now
+        self.assume_complete = assume_complete
+        self.max_file_size = max_file_size
+        self.custom_rules = [] if custom_rules is None else custom_rules
+        self.config_path = config_path
+        self.config_text = config_text
+        self.base_dir = base_dir
+        self.extra = {} if extra is None else extra
 
     def rebase(self, path: str) -> str:
         """A path written in the configuration, relative to the configuration file."""
@@ -157,6 +199,8 @@ def load_raw(path: str) -> tuple[dict, str]:
         if table is None:
             raise ConfigError(f"{path}: no [tool.linkerd-lint] table")
         return table, text
+    import yaml  # loaded by the reader anyway; not needed before a configuration file is read
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -289,7 +333,7 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 s.now = parse_now(value)
             except ValueError as e:
                 raise ConfigError(f"{source}: now: {e}") from None
-        elif hasattr(s, attr) and attr not in ("extra", "config_path", "config_text", "base_dir"):
+        elif attr in Settings.__slots__ and attr not in ("extra", "config_path", "config_text", "base_dir"):
             setattr(s, attr, value)
         else:
             s.extra[key] = value

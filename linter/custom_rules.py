@@ -25,7 +25,6 @@ import fnmatch
 import json
 import os
 import pathlib
-from dataclasses import dataclass, field
 
 from linter import schemacheck
 from linter.api import LintError
@@ -90,12 +89,18 @@ _SELECTOR_SCHEMA = {
 }
 
 
-@dataclass
 class CustomRule(Rule):
     """A rule defined in the configuration; ``definition`` is its entry."""
 
-    definition: dict = field(default_factory=dict)
-    source: str = ""
+    __slots__ = ("definition", "source")
+
+    def __init__(self, id, name, severity, summary, why, how_to_fix, references, bad, good, check,  # noqa: A002
+                 scope="resource", fixable=False, severities=(), kinds=(), origin="linkerd-lint",
+                 definition: dict | None = None, source: str = ""):
+        super().__init__(id, name, severity, summary, why, how_to_fix, references, bad, good, check, scope, fixable,
+                         severities, kinds, origin)
+        self.definition = {} if definition is None else definition
+        self.source = source
 
     @property
     def doc_url(self) -> str:

@@ -23,13 +23,13 @@ The engine knows no rule by name: rules come from the registry.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from linter import parallel
 from linter import source as source_mod
 from linter.context import FileContext, InventoryContext, ResourceContext
 from linter.inventory import Inventory
 from linter.model import resources_of
+from linter.record import Record
 from linter.retain import compact
 from linter.rule import Severity
 from linter.suppress import add_annotation_suppressions, per_file_ignored, scan_comments
@@ -45,25 +45,30 @@ def _peek(path: str, limit: int) -> bytes | None:
         return None
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(Record, frozen=True):
     """What one file contributes to a run over other files: the objects of the context
     pass (Namespaces, collector input), replayed into each run's inventory, and the
     objects kept for inventory-scope rules.  Its findings are not part of it."""
 
-    path: str  # display path
-    context: tuple = ()
-    retained: tuple = ()
-    documents: tuple = ()  # context-pass documents that hold no object (Helm values), for document collectors
+    __slots__ = ("path", "context", "retained", "documents")
+
+    def __init__(self, path: str, context: tuple = (), retained: tuple = (), documents: tuple = ()):
+        self.path = path  # display path
+        self.context = context
+        self.retained = retained
+        self.documents = documents  # context-pass documents that hold no object (Helm values), for document collectors
 
 
-@dataclass
-class RunResult:
-    findings: list
-    files_checked: int
-    sources: dict = field(default_factory=dict)  # display path -> SourceFile (kept for --fix)
-    internal_errors: list = field(default_factory=list)
-    inventory: Inventory | None = None
+class RunResult(Record):
+    __slots__ = ("findings", "files_checked", "sources", "internal_errors", "inventory")
+
+    def __init__(self, findings: list, files_checked: int, sources: dict | None = None,
+                 internal_errors: list | None = None, inventory: Inventory | None = None):
+        self.findings = findings
+        self.files_checked = files_checked
+        self.sources = {} if sources is None else sources  # display path -> SourceFile (kept for --fix)
+        self.internal_errors = [] if internal_errors is None else internal_errors
+        self.inventory = inventory
 
 
 class Engine:

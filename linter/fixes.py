@@ -6,10 +6,15 @@ one we cannot edit without guessing, e.g. flow-style mappings); the fixer applie
 
 from __future__ import annotations
 
-import json
-
 from linter.located import Span, YMap, YSeq
 from linter.rule import Edit
+
+
+def _json_string(value: str) -> str:
+    """A double-quoted YAML scalar (JSON's escapes are YAML's); json is imported only when a fix is built."""
+    import json
+
+    return json.dumps(value)
 
 
 def text_at(source, span: Span) -> str:
@@ -18,7 +23,7 @@ def text_at(source, span: Span) -> str:
 
 def _quote_like(original: str, value: str) -> str:
     if original[:1] == '"':
-        return json.dumps(value)
+        return _json_string(value)
     if original[:1] == "'":
         return "'" + value.replace("'", "''") + "'"
     return value
@@ -29,7 +34,7 @@ def replace_scalar(source, span: Span, value: str) -> Edit:
     original = text_at(source, span)
     new = _quote_like(original, value)
     if new == value and not _plain_safe(value):
-        new = json.dumps(value)
+        new = _json_string(value)
     return Edit(span, new)
 
 
@@ -41,7 +46,7 @@ def quote_scalar(source, span: Span) -> Edit:
         return Edit(span, ' ""' if before.endswith(":") else ': ""')  # `{key ""}` would be a new key (found by fuzzing)
     if original in ("~", "null", "Null", "NULL"):
         return Edit(span, '""')
-    return Edit(span, json.dumps(original))
+    return Edit(span, _json_string(original))
 
 
 def _plain_safe(value: str) -> bool:

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.mesh import MeshConfig, Value, decide
+from linter.record import Record
 
 
-@dataclass
-class Inventory:
-    settings: object
-    known_rule_ids: frozenset = frozenset()
-    rule_names: dict = field(default_factory=dict)  # id -> name, for selector checks
-    namespaces: dict = field(default_factory=dict)  # name -> Namespace Resource (first seen)
-    proxy_defaults: dict = field(default_factory=dict)  # key -> Value: the baseline of every pod
-    facts: dict = field(default_factory=dict)  # filled by collectors
-    resources: list = field(default_factory=list)  # kept for inventory-scope rules
-    suppressions: dict = field(default_factory=dict)  # path -> FileSuppressions
-    reported: set = field(default_factory=set)  # display paths whose findings are reported
-    files: list = field(default_factory=list)  # every display path read (reported and context)
-    _mesh: dict = field(default_factory=dict, repr=False)
+class Inventory(Record):
+    __slots__ = ("settings", "known_rule_ids", "rule_names", "namespaces", "proxy_defaults", "facts", "resources",
+                 "suppressions", "reported", "files", "_mesh")
+    _hidden = ("_mesh",)
 
-    def __post_init__(self):
-        s = self.settings
-        for key, val in getattr(s, "proxy_defaults", {}).items():
-            self.proxy_defaults[key] = Value(val, "config", getattr(s, "config_path", None))
+    def __init__(
+        self,
+        settings: object,
+        known_rule_ids: frozenset = frozenset(),
+        rule_names: dict | None = None,
+        namespaces: dict | None = None,
+        proxy_defaults: dict | None = None,
+        facts: dict | None = None,
+        resources: list | None = None,
+        suppressions: dict | None = None,
+        reported: set | None = None,
+        files: list | None = None,
+        _mesh: dict | None = None,
+    ):
+        self.settings = settings
+        self.known_rule_ids = known_rule_ids
+        self.rule_names = {} if rule_names is None else rule_names  # id -> name, for selector checks
+        self.namespaces = {} if namespaces is None else namespaces  # name -> Namespace Resource (first seen)
+        self.proxy_defaults = {} if proxy_defaults is None else proxy_defaults  # key -> Value: every pod's baseline
+        self.facts = {} if facts is None else facts  # filled by collectors
+        self.resources = [] if resources is None else resources  # kept for inventory-scope rules
+        self.suppressions = {} if suppressions is None else suppressions  # path -> FileSuppressions
+        self.reported = set() if reported is None else reported  # display paths whose findings are reported
+        self.files = [] if files is None else files  # every display path read (reported and context)
+        self._mesh = {} if _mesh is None else _mesh
+        for key, val in getattr(settings, "proxy_defaults", {}).items():
+            self.proxy_defaults[key] = Value(val, "config", getattr(settings, "config_path", None))
 
     def selector_known(self, selector: str) -> bool:
         from linter.registry import match_selector

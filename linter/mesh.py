@@ -13,10 +13,9 @@ that set it (the pod, its Namespace in another file, or the configuration).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.annotations import ADMISSION_WEBHOOKS, INJECT, INJECT_VALUES, inheritable
 from linter.located import Span, YMap
+from linter.record import Record
 from linter.values import resolve_vars
 
 # Namespaces the injector's namespaceSelector excludes (2.12+).
@@ -28,15 +27,18 @@ SIDECAR_IMAGES = ("cr.l5d.io/linkerd/proxy:", "gcr.io/istio-release/proxyv2:")
 SIDECAR_INIT_IMAGES = ("cr.l5d.io/linkerd/proxy-init:", "gcr.io/istio-release/proxy_init:")
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(Record, frozen=True):
     """An effective value and where it came from."""
 
-    value: object
-    source: str  # pod | namespace | config | helm
-    file: str | None = None
-    span: Span | None = None
-    field_path: tuple = ()
+    __slots__ = ("value", "source", "file", "span", "field_path")
+
+    def __init__(self, value: object, source: str, file: str | None = None, span: Span | None = None,
+                 field_path: tuple = ()):
+        self.value = value
+        self.source = source  # pod | namespace | config | helm
+        self.file = file
+        self.span = span
+        self.field_path = field_path
 
     @property
     def text(self):
@@ -44,14 +46,17 @@ class Value:
         return resolve_vars(self.value)
 
 
-@dataclass
-class MeshConfig:
-    requested: bool | None  # does the inject annotation table say "inject"? None: unknown
-    injected: bool | None  # after the injector's other gates
-    reason: str
-    inject: Value | None
-    namespace: object | None  # the Namespace Resource, when in the input
-    values: dict = field(default_factory=dict)
+class MeshConfig(Record):
+    __slots__ = ("requested", "injected", "reason", "inject", "namespace", "values")
+
+    def __init__(self, requested: bool | None, injected: bool | None, reason: str, inject: Value | None,
+                 namespace: object | None, values: dict | None = None):
+        self.requested = requested  # does the inject annotation table say "inject"? None: unknown
+        self.injected = injected  # after the injector's other gates
+        self.reason = reason
+        self.inject = inject
+        self.namespace = namespace  # the Namespace Resource, when in the input
+        self.values = {} if values is None else values
 
     def get(self, key: str) -> Value | None:
         return self.values.get(key)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.located import Span, YMap, YSeq, get_in
+from linter.record import Record
 
 # Kinds whose objects live in a namespace when none is written.  Everything not listed
 # here and not in CLUSTER_SCOPED is assumed namespaced too (custom resources mostly are).
@@ -51,14 +50,16 @@ POD_TEMPLATE_PATHS = {
 WORKLOAD_KINDS = frozenset(POD_TEMPLATE_PATHS) | {"Pod"}
 
 
-@dataclass(eq=False)
-class PodTemplate:
+class PodTemplate(Record, eq=False):
     """The pod a workload creates: its metadata and spec as written, and where they are."""
 
-    owner: "Resource"
-    path: tuple  # path of the template object ((), for a Pod)
-    metadata: YMap | None
-    spec: YMap | None
+    __slots__ = ("owner", "path", "metadata", "spec")
+
+    def __init__(self, owner: Resource, path: tuple, metadata: YMap | None, spec: YMap | None):
+        self.owner = owner
+        self.path = path  # path of the template object ((), for a Pod)
+        self.metadata = metadata
+        self.spec = spec
 
     @property
     def annotations(self) -> dict:
@@ -84,21 +85,38 @@ class PodTemplate:
         return self.owner.anchor
 
 
-@dataclass(eq=False)
-class Resource:
+class Resource(Record, eq=False):
     """One Kubernetes object from one YAML document."""
 
-    file: str
-    doc_index: int
-    data: YMap
-    api_version: str
-    kind: str
-    name: str
-    namespace: str | None  # None for cluster-scoped kinds
-    namespace_written: bool
-    template_source: str | None = None
-    item_path: tuple = ()  # path inside a `kind: List` document
-    _pod: object = field(default=False, repr=False)
+    __slots__ = ("file", "doc_index", "data", "api_version", "kind", "name", "namespace", "namespace_written",
+                 "template_source", "item_path", "_pod")
+    _hidden = ("_pod",)
+
+    def __init__(
+        self,
+        file: str,
+        doc_index: int,
+        data: YMap,
+        api_version: str,
+        kind: str,
+        name: str,
+        namespace: str | None,  # None for cluster-scoped kinds
+        namespace_written: bool,
+        template_source: str | None = None,
+        item_path: tuple = (),  # path inside a `kind: List` document
+        _pod: object = False,  # the PodTemplate, once asked for (False: not yet)
+    ):
+        self.file = file
+        self.doc_index = doc_index
+        self.data = data
+        self.api_version = api_version
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+        self.namespace_written = namespace_written
+        self.template_source = template_source
+        self.item_path = item_path
+        self._pod = _pod
 
     @property
     def metadata(self) -> YMap | None:

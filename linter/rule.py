@@ -13,10 +13,13 @@ Reporters, the fixer and the language server only ever see ``Finding`` objects.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from linter.located import Span
+from linter.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
 
 
 class Severity(enum.IntEnum):
@@ -35,48 +38,69 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (use info, warning or error)") from None
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Record, frozen=True):
     """Replace the text between two 1-based (line, col) positions of a file."""
 
-    span: Span
-    text: str
+    __slots__ = ("span", "text")
+
+    def __init__(self, span: Span, text: str):
+        self.span = span
+        self.text = text
 
 
-@dataclass(frozen=True)
-class Fix:
-    description: str
-    edits: tuple
-    safe: bool = True
+class Fix(Record, frozen=True):
+    __slots__ = ("description", "edits", "safe")
+
+    def __init__(self, description: str, edits: tuple, safe: bool = True):
+        self.description = description
+        self.edits = edits
+        self.safe = safe
 
 
-@dataclass(frozen=True)
-class Related:
-    path: str
-    span: Span
-    message: str
+class Related(Record, frozen=True):
+    __slots__ = ("path", "span", "message")
+
+    def __init__(self, path: str, span: Span, message: str):
+        self.path = path
+        self.span = span
+        self.message = message
 
 
-@dataclass
-class Finding:
-    rule_id: str
-    severity: Severity
-    message: str
-    path: str
-    span: Span
-    field_path: tuple = ()  # where in the document (stable across line moves)
-    resource: str = ""  # kind/namespace/name
-    related: tuple = ()
-    fix: Fix | None = None
-    template_source: str | None = None
-    doc_index: int = 0
+class Finding(Record):
+    __slots__ = ("rule_id", "severity", "message", "path", "span", "field_path", "resource", "related", "fix",
+                 "template_source", "doc_index")
+
+    def __init__(
+        self,
+        rule_id: str,
+        severity: Severity,
+        message: str,
+        path: str,
+        span: Span,
+        field_path: tuple = (),  # where in the document (stable across line moves)
+        resource: str = "",  # kind/namespace/name
+        related: tuple = (),
+        fix: Fix | None = None,
+        template_source: str | None = None,
+        doc_index: int = 0,
+    ):
+        self.rule_id = rule_id
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.span = span
+        self.field_path = field_path
+        self.resource = resource
+        self.related = related
+        self.fix = fix
+        self.template_source = template_source
+        self.doc_index = doc_index
 
     def sort_key(self):
         return (self.path, self.span.line, self.span.col, self.rule_id, self.message)
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(Record, frozen=True):
     """A manifest for the rule's self-test; ``config`` holds settings the example needs.
 
     In a bad example, a trailing ``# <- LNKxxx`` comment marks the line where the rule
@@ -84,33 +108,56 @@ class Example:
     line (otherwise the first non-blank character).
     """
 
-    yaml: str
-    config: dict = field(default_factory=dict)
-    # Extra files loaded beside the example (cross-file cases): name -> text.
-    files: tuple = ()
+    __slots__ = ("yaml", "config", "files")
+
+    def __init__(self, yaml: str, config: dict | None = None, files: tuple = ()):
+        self.yaml = yaml
+        self.config = {} if config is None else config
+        # Extra files loaded beside the example (cross-file cases): name -> text.
+        self.files = files
 
 
-@dataclass
-class Rule:
-    id: str
-    name: str
-    severity: Severity
-    summary: str
-    why: str
-    how_to_fix: str
-    references: tuple
-    bad: Example
-    good: Example
-    check: Callable[..., Iterable[Finding]]
-    scope: str = "resource"
-    fixable: bool = False
-    # Rules whose severity depends on the case (LNK501): the range they can emit.
-    severities: tuple = ()
-    # Kinds the rule looks at ("PodTemplate": every object with a pod template); empty: all.
-    # For inventory-scope rules, the kinds the engine keeps for them.
-    kinds: tuple = ()
-    # Set for rules loaded from a third-party pack, to show where they came from.
-    origin: str = "linkerd-lint"
+class Rule(Record):
+    __slots__ = ("id", "name", "severity", "summary", "why", "how_to_fix", "references", "bad", "good", "check",
+                 "scope", "fixable", "severities", "kinds", "origin")
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002 - the rule's public id
+        name: str,
+        severity: Severity,
+        summary: str,
+        why: str,
+        how_to_fix: str,
+        references: tuple,
+        bad: Example,
+        good: Example,
+        check: Callable[..., Iterable[Finding]],
+        scope: str = "resource",
+        fixable: bool = False,
+        severities: tuple = (),
+        kinds: tuple = (),
+        origin: str = "linkerd-lint",
+    ):
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.summary = summary
+        self.why = why
+        self.how_to_fix = how_to_fix
+        self.references = references
+        self.bad = bad
+        self.good = good
+        self.check = check
+        self.scope = scope
+        self.fixable = fixable
+        # Rules whose severity depends on the case (LNK501): the range they can emit.
+        self.severities = severities
+        # Kinds the rule looks at ("PodTemplate": every object with a pod template); empty: all.
+        # For inventory-scope rules, the kinds the engine keeps for them.
+        self.kinds = kinds
+        # Set for rules loaded from a third-party pack, to show where they came from.
+        self.origin = origin
 
     @property
     def doc_url(self) -> str:
@@ -161,8 +208,7 @@ def rule(*, scope: str = "resource", **meta) -> Callable:
     return wrap
 
 
-@dataclass
-class Collector:
+class Collector(Record):
     """Gathers run-wide facts before any rule runs (e.g. the control plane's Helm values).
 
     Files whose text matches ``trigger`` are read first and every object in them is
@@ -173,10 +219,13 @@ class Collector:
     a file that holds no Kubernetes object (a Helm values file, for instance).
     """
 
-    name: str
-    trigger: str
-    collect: Callable
-    documents: Callable | None = None
+    __slots__ = ("name", "trigger", "collect", "documents")
+
+    def __init__(self, name: str, trigger: str, collect: Callable, documents: Callable | None = None):
+        self.name = name
+        self.trigger = trigger
+        self.collect = collect
+        self.documents = documents
 
 
 def collector(*, name: str, trigger: str, documents: Callable | None = None) -> Callable:

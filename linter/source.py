@@ -19,12 +19,13 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
 
 import yaml
 from yaml.constructor import SafeConstructor
 
+from linter.lazyre import pattern
 from linter.located import Span, YMap, YSeq
+from linter.record import Record
 
 try:  # libyaml-backed composer; the pure-Python one is ~10x slower.
     from yaml import CSafeLoader as _Loader
@@ -79,45 +80,61 @@ class _MemoLoader(_Loader):
 
 # Helm/Go-template actions that never occur in rendered manifests.  A bare "{{" is not
 # enough: rendered PrometheusRules and Argo Workflows carry Go templates in strings.
-_HELM_ACTION = re.compile(
+_HELM_ACTION = pattern(
     r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|include\s|template\s|"
     r"toYaml|tpl\s|define\s|if\s|else|end\s*-?\}\}|range\s|with\s|\$\w*\s*:=|/\*)"
 )
-_HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
-_DOC_START = re.compile(r"^---(?:[ \t]|$)", re.M)
+_HELM_SOURCE = pattern(r"^# Source: (\S.*?)\s*$", re.M)
+_DOC_START = pattern(r"^---(?:[ \t]|$)", re.M)
 # Where libyaml starts a new line (YAML 1.1): CRLF, CR, LF, NEL, LS, PS.  Positions,
 # edits and suppression comments must count lines the same way.
-LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK = pattern("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def split_lines(text: str) -> list:
     return LINE_BREAK.split(text)
 
 
-@dataclass
-class ParseProblem:
-    kind: str  # syntax | duplicate-key | template | encoding | binary | too-large | too-complex
-    message: str
-    span: Span
+class ParseProblem(Record):
+    __slots__ = ("kind", "message", "span")
+
+    def __init__(self, kind: str, message: str, span: Span):
+        self.kind = kind  # syntax | duplicate-key | template | encoding | binary | too-large | too-complex
+        self.message = message
+        self.span = span
 
 
-@dataclass
-class Document:
-    index: int
-    data: object
-    span: Span
-    template_source: str | None = None  # from helm's "# Source: chart/templates/x.yaml"
+class Document(Record):
+    __slots__ = ("index", "data", "span", "template_source")
+
+    def __init__(self, index: int, data: object, span: Span, template_source: str | None = None):
+        self.index = index
+        self.data = data
+        self.span = span
+        self.template_source = template_source  # from helm's "# Source: chart/templates/x.yaml"
 
 
-@dataclass
-class SourceFile:
-    path: str
-    text: str = ""
-    documents: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    _line_starts: list | None = None
-    _lines: list | None = field(default=None, repr=False)
-    _newline: str | None = field(default=None, repr=False)
+class SourceFile(Record):
+    __slots__ = ("path", "text", "documents", "problems", "_line_starts", "_lines", "_newline")
+    _hidden = ("_lines", "_newline")
+
+    def __init__(
+        self,
+        path: str,
+        text: str = "",
+        documents: list | None = None,
+        problems: list | None = None,
+        _line_starts: list | None = None,
+        _lines: list | None = None,
+        _newline: str | None = None,
+    ):
+        self.path = path
+        self.text = text
+        self.documents = [] if documents is None else documents
+        self.problems = [] if problems is None else problems
+        self._line_starts = _line_starts
+        self._lines = _lines
+        self._newline = _newline
 
     @property
     def lines(self) -> list:

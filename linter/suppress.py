@@ -9,33 +9,36 @@ Annotation: ``ignore.linkerd-lint.io/LNK201: "reason"`` on an object's metadata 
 
 from __future__ import annotations
 
-import fnmatch
-import re
-from dataclasses import dataclass, field
-
+from linter.lazyre import pattern
 from linter.located import Span
+from linter.record import Record
 
-_COMMENT = re.compile(r"(?:^|\s)#\s*linkerd-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_,\- ]*?)(?=\s|$)(.*)$")
+_COMMENT = pattern(r"(?:^|\s)#\s*linkerd-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_,\- ]*?)(?=\s|$)(.*)$")
 IGNORE_PREFIX = "ignore.linkerd-lint.io/"
 
 
-@dataclass
-class Reference:
+class Reference(Record):
     """A rule id named by a suppression, with where it was written (for LNK004)."""
 
-    rule_id: str
-    path: str
-    span: Span
-    how: str  # comment | annotation | config
+    __slots__ = ("rule_id", "path", "span", "how")
+
+    def __init__(self, rule_id: str, path: str, span: Span, how: str):
+        self.rule_id = rule_id
+        self.path = path
+        self.span = span
+        self.how = how  # comment | annotation | config
 
 
-@dataclass
-class FileSuppressions:
-    path: str
-    lines: dict = field(default_factory=dict)  # 1-based line -> set of ids ("ALL" for all)
-    whole_file: set = field(default_factory=set)
-    resources: dict = field(default_factory=dict)  # (doc_index, identity) -> set of ids
-    references: list = field(default_factory=list)
+class FileSuppressions(Record):
+    __slots__ = ("path", "lines", "whole_file", "resources", "references")
+
+    def __init__(self, path: str, lines: dict | None = None, whole_file: set | None = None,
+                 resources: dict | None = None, references: list | None = None):
+        self.path = path
+        self.lines = {} if lines is None else lines  # 1-based line -> set of ids ("ALL" for all)
+        self.whole_file = set() if whole_file is None else whole_file
+        self.resources = {} if resources is None else resources  # (doc_index, identity) -> set of ids
+        self.references = [] if references is None else references
 
     def suppresses(self, rule_id: str, line: int, resource_key=None) -> bool:
         if rule_id in self.whole_file or "ALL" in self.whole_file:
@@ -117,6 +120,8 @@ def per_file_ignored(per_file: dict, display_path: str, rule_id: str) -> bool:
 
 
 def _path_matches(path: str, pattern: str) -> bool:
+    import fnmatch  # only runs with exclude globs or per-file ignores
+
     path = path.replace("\\", "/")
     if fnmatch.fnmatch(path, pattern):
         return True

@@ -2,7 +2,9 @@
 
 Where ``packaging`` fits and where it does not:
 
-* plain semantic versions (``1.30.4``, ``2.18.2``) go to ``packaging.version``;
+* plain semantic versions (``1.30.4``, ``2.18.2``) are matched by the expressions below,
+  which admit digits only; a Kubernetes version then goes to ``packaging.version``
+  (imported only then: it costs ~3 ms, and the default target needs no parsing);
 * Linkerd's channel prefixes (``stable-``, ``edge-``, ``version-``, ``enterprise-``,
   ``preview-``) and the vendor suffixes of Kubernetes builds (``-eks-abc``, ``+k3s1``,
   ``-gke.1217000``) are not PEP 440, so they are stripped here first;
@@ -17,9 +19,9 @@ Where ``packaging`` fits and where it does not:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
+from linter.lazyre import pattern
+from linter.record import Record
 
 # The edge release each Linkerd version line was cut from (linkerd/website data/versions.yaml,
 # and `git describe --match 'edge-*'` on the stable tags for 2.10-2.14).
@@ -37,17 +39,16 @@ EDGE_OF_RELEASE = {
     (2, 20): (26, 6, 3),
 }
 
-_LINKERD = re.compile(r"^(?:(stable|version|enterprise)-)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
-_EDGE = re.compile(r"^(edge|preview)-(\d{2})\.(\d{1,2})\.(\d+)(?:[-+].*)?$")
-_K8S = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?$")
+_LINKERD = pattern(r"^(?:(stable|version|enterprise)-)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
+_EDGE = pattern(r"^(edge|preview)-(\d{2})\.(\d{1,2})\.(\d+)(?:[-+].*)?$")
+_K8S = pattern(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.+-]*)?$")
 
 
 class VersionError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class LinkerdVersion:
+class LinkerdVersion(Record, frozen=True):
     """A Linkerd version as written, and the release lines it may stand for.
 
     ``line`` is the release whose features it certainly has; ``upto`` is the newest
@@ -58,11 +59,14 @@ class LinkerdVersion:
     ``version-2.x`` tags, ("release", (2, 14, 10)) for stable/enterprise/plain versions.
     """
 
-    text: str
-    line: tuple
-    upto: tuple
-    channel: str
-    order: tuple
+    __slots__ = ("text", "line", "upto", "channel", "order")
+
+    def __init__(self, text: str, line: tuple, upto: tuple, channel: str, order: tuple):
+        self.text = text
+        self.line = line
+        self.upto = upto
+        self.channel = channel
+        self.order = order
 
     @property
     def exact(self) -> bool:
@@ -105,12 +109,11 @@ def parse_linkerd_version(text) -> LinkerdVersion:
     m = _LINKERD.match(s)
     if not m or int(m.group(2)) != 2:
         raise VersionError(f"not a Linkerd version: {s!r} (expected e.g. 2.18, stable-2.14.10, edge-25.4.4)")
+    number = f"{m.group(2)}.{m.group(3)}.{m.group(4) or 0}"
+    if not number.isascii():  # \d admits other scripts' digits; PEP 440 (packaging) does not
+        raise VersionError(f"Invalid version: {number!r}")
     channel = m.group(1) or "plain"
     line = (2, int(m.group(3)))
-    try:
-        Version(f"{m.group(2)}.{m.group(3)}.{m.group(4) or 0}")
-    except InvalidVersion as e:  # pragma: no cover - the regex admits only digits
-        raise VersionError(str(e)) from None
     if channel == "version" and line in EDGE_OF_RELEASE:
         # version-2.18 is a tag on edge-25.4.4: order it among edges
         return LinkerdVersion(s, line, line, channel, ("edge", EDGE_OF_RELEASE[line]))
@@ -138,6 +141,8 @@ def parse_kubernetes(text) -> tuple:
     if not m:
         raise VersionError(f"not a Kubernetes version: {s!r} (expected e.g. 1.30 or v1.30.4)")
     core = ".".join(g for g in m.groups() if g is not None)
+    from packaging.version import InvalidVersion, Version
+
     try:
         v = Version(core)
     except InvalidVersion as e:  # pragma: no cover - the regex admits only digits
@@ -153,11 +158,11 @@ def fmt(version: tuple) -> str:
 
 # -- Helm kubeVersion constraints (Masterminds/semver v3) ----------------------------------
 
-_TERM = re.compile(
+_TERM = pattern(
     r"(?P<op>!=|>=|<=|=>|=<|~>|>|<|=|~|\^)?\s*v?(?P<v>(?:\d+|[xX*])(?:\.(?:\d+|[xX*])){0,2})"
     r"(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?"
 )
-_HYPHEN = re.compile(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
+_HYPHEN = pattern(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
 _BIG = 10**6
 
 

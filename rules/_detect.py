@@ -24,9 +24,10 @@ Detection only fills in what neither the command line nor the configuration set.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
+from linter.lazyre import pattern
 from linter.located import Span, YMap, YSeq, get_in
+from linter.record import Record
 from linter.values import resolve_vars
 from linter.versions import (
     ConstraintError,
@@ -55,11 +56,11 @@ TRIGGER = (
 # have their own version scheme and are left out).
 CONTROL_PLANE_IMAGES = ("controller", "policy-controller", "metrics-api", "web", "tap", "jaeger-webhook")
 DATA_PLANE_IMAGES = ("proxy", "debug")
-_IMAGE = re.compile(r"(?:^|/)(?:linkerd|buoyantio)/(?P<comp>[a-z0-9-]+):(?P<tag>[^@\s]+)")
-_CREATED_BY = re.compile(r"^linkerd/(?P<by>cli|helm|proxy-injector)\s+(?P<ver>\S+)$")
-_CHART_LABEL = re.compile(r"^(?P<chart>linkerd-control-plane|linkerd-crds|linkerd2)-(?P<ver>\d+\.\d+\.\d+\S*)$")
-_LINKERD_VERSION_VALUE = re.compile(r"^\s*linkerdVersion:\s*[\"']?(?P<v>[^\s\"'#]+)", re.M)
-_CALENDAR = re.compile(r"^(?P<y>20\d\d)\.(?P<m>\d{1,2})\.(?P<n>\d+)$")
+_IMAGE = pattern(r"(?:^|/)(?:linkerd|buoyantio)/(?P<comp>[a-z0-9-]+):(?P<tag>[^@\s]+)")
+_CREATED_BY = pattern(r"^linkerd/(?P<by>cli|helm|proxy-injector)\s+(?P<ver>\S+)$")
+_CHART_LABEL = pattern(r"^(?P<chart>linkerd-control-plane|linkerd-crds|linkerd2)-(?P<ver>\d+\.\d+\.\d+\S*)$")
+_LINKERD_VERSION_VALUE = pattern(r"^\s*linkerdVersion:\s*[\"']?(?P<v>[^\s\"'#]+)", re.M)
+_CALENDAR = pattern(r"^(?P<y>20\d\d)\.(?P<m>\d{1,2})\.(?P<n>\d+)$")
 
 # Stable chart versions -> Linkerd line (charts/*/Chart.yaml at every stable-2.12.x…2.14.x tag).
 CHART_LINES = {
@@ -68,31 +69,38 @@ CHART_LINES = {
 }
 
 
-@dataclass
-class Detection:
-    what: str  # linkerd | kubernetes
-    text: str  # as written
-    version: object  # LinkerdVersion, or a (1, minor) tuple
-    path: str
-    span: Span
-    via: str  # what it was read from, for people
-    role: str = ""  # linkerd: control-plane | data-plane; kubernetes: cluster | range
-    admitted: tuple = ()  # kubernetes ranges: the admitted minors
-    resource: str = ""
+class Detection(Record):
+    __slots__ = ("what", "text", "version", "path", "span", "via", "role", "admitted", "resource")
+
+    def __init__(self, what: str, text: str, version: object, path: str, span: Span, via: str, role: str = "",
+                 admitted: tuple = (), resource: str = ""):
+        self.what = what  # linkerd | kubernetes
+        self.text = text  # as written
+        self.version = version  # LinkerdVersion, or a (1, minor) tuple
+        self.path = path
+        self.span = span
+        self.via = via  # what it was read from, for people
+        self.role = role  # linkerd: control-plane | data-plane; kubernetes: cluster | range
+        self.admitted = admitted  # kubernetes ranges: the admitted minors
+        self.resource = resource
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.span.line}"
 
 
-@dataclass
-class Detected:
-    base: object  # the settings before detection
-    linkerd: list = field(default_factory=list)
-    kubernetes: list = field(default_factory=list)
-    linkerd_choice: Detection | None = None
-    kubernetes_choice: Detection | None = None
-    kubernetes_from_range: tuple | None = None
+class Detected(Record):
+    __slots__ = ("base", "linkerd", "kubernetes", "linkerd_choice", "kubernetes_choice", "kubernetes_from_range")
+
+    def __init__(self, base: object, linkerd: list | None = None, kubernetes: list | None = None,
+                 linkerd_choice: Detection | None = None, kubernetes_choice: Detection | None = None,
+                 kubernetes_from_range: tuple | None = None):
+        self.base = base  # the settings before detection
+        self.linkerd = [] if linkerd is None else linkerd
+        self.kubernetes = [] if kubernetes is None else kubernetes
+        self.linkerd_choice = linkerd_choice
+        self.kubernetes_choice = kubernetes_choice
+        self.kubernetes_from_range = kubernetes_from_range
 
 
 def detected(inventory) -> Detected | None:
@@ -211,7 +219,7 @@ def _apply(inv, d: Detected) -> None:
                 kubernetes_version_source=f"detected in {best.where}",
             )
     if changes:
-        inv.settings = replace(base, **changes)
+        inv.settings = base.replace(**changes)
 
 
 def _parses(text) -> bool:

@@ -7,25 +7,43 @@ metadata only, never manifests.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+
+from linter.record import Record
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
-@dataclass
-class ReportContext:
-    rules: dict  # id -> Rule (every rule known, for metadata)
-    files_checked: int = 0
-    color: bool = False
-    quiet: bool = False
-    tool_version: str = ""
-    root: str = "."  # repository root, for repository-relative URIs
-    cwd: str = "."
-    statistics: bool = False
-    unsafe_fixes: bool = False  # whether unsafe fixes count as applicable (--unsafe-fixes)
-    fixed: int = 0  # findings fixed by --fix in this run
-    files: tuple = ()  # display paths of the files checked (JUnit lists clean ones too)
-    extra: dict = field(default_factory=dict)
+class ReportContext(Record):
+    __slots__ = ("rules", "files_checked", "color", "quiet", "tool_version", "root", "cwd", "statistics",
+                 "unsafe_fixes", "fixed", "files", "extra")
+
+    def __init__(
+        self,
+        rules: dict,  # id -> Rule (every rule known, for metadata)
+        files_checked: int = 0,
+        color: bool = False,
+        quiet: bool = False,
+        tool_version: str = "",
+        root: str = ".",  # repository root, for repository-relative URIs
+        cwd: str = ".",
+        statistics: bool = False,
+        unsafe_fixes: bool = False,  # whether unsafe fixes count as applicable (--unsafe-fixes)
+        fixed: int = 0,  # findings fixed by --fix in this run
+        files: tuple = (),  # display paths of the files checked (JUnit lists clean ones too)
+        extra: dict | None = None,
+    ):
+        self.rules = rules
+        self.files_checked = files_checked
+        self.color = color
+        self.quiet = quiet
+        self.tool_version = tool_version
+        self.root = root
+        self.cwd = cwd
+        self.statistics = statistics
+        self.unsafe_fixes = unsafe_fixes
+        self.fixed = fixed
+        self.files = files
+        self.extra = {} if extra is None else extra
 
 
 def renderer(fmt: str):
