@@ -8,8 +8,6 @@ noted) so that the message states the real consequence.
 
 from __future__ import annotations
 
-import json
-
 from linter.rule import Severity
 
 from ._grammar import (
@@ -177,6 +175,8 @@ def judge(key: str, grammar: str, text: str, version: tuple):
 
 def _env_json(key, text):
     # pkg/inject/inject.go parseAdditionalEnvAnnotation: json.Unmarshal into []corev1.EnvVar
+    import json
+
     try:
         data = json.loads(text)
     except ValueError:

@@ -17,9 +17,9 @@ Each reader has its own grammar, and the differences are where users get hurt:
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from fractions import Fraction
+
+from linter.lazyre import pattern
 
 # -- Go strconv --------------------------------------------------------------------
 
@@ -36,8 +36,8 @@ def go_bool(text: str):
     return None
 
 
-_GO_INT = re.compile(r"^[+-]?[0-9]+$")
-_GO_UINT = re.compile(r"^[0-9]+$")
+_GO_INT = pattern(r"^[+-]?[0-9]+$")
+_GO_UINT = pattern(r"^[0-9]+$")
 
 
 def go_int(text: str, bits: int = 64):
@@ -56,8 +56,8 @@ def go_uint(text: str, bits: int = 64):
     return v if v < 2**bits else None
 
 
-_GO_FLOAT = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
-_GO_FLOAT_SPECIAL = re.compile(r"^[+-]?(?:inf|infinity|nan)$", re.I)
+_GO_FLOAT = pattern(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+_GO_FLOAT_SPECIAL = pattern(r"^[+-]?(?:inf|infinity|nan)$", re.I)
 
 
 def go_float(text: str):
@@ -84,8 +84,8 @@ _GO_UNITS = {
     "m": 60 * 10**9,
     "h": 3600 * 10**9,
 }
-_GO_NUMBER = re.compile(r"([0-9]*)(?:\.([0-9]*))?")
-_GO_UNIT = re.compile(r"[^0-9.]*")
+_GO_NUMBER = pattern(r"([0-9]*)(?:\.([0-9]*))?")
+_GO_UNIT = pattern(r"[^0-9.]*")
 
 
 def go_duration(text: str):
@@ -98,6 +98,8 @@ def go_duration(text: str):
         return 0
     if s == "":
         return None
+    from fractions import Fraction  # exact like Go's integer arithmetic; imported when a duration is read
+
     total = Fraction(0)
     while s:
         m = _GO_NUMBER.match(s)
@@ -168,9 +170,9 @@ def rust_duration(text: str):
 
 # -- port lists ----------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^\+?[0-9]+$")
+_NUMBER = pattern(r"^\+?[0-9]+$")
 # Kubernetes IANA_SVC_NAME: what a container or Service port name may be.
-PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,13}[a-z0-9])?$")
+PORT_NAME = pattern(r"^(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,13}[a-z0-9])?$")
 
 
 class Entry:
@@ -280,6 +282,8 @@ def cidr_problems(text: str) -> list:
         if not re.match(r"^[0-9]{1,3}$", prefix):
             bad.append(item)
             continue
+        import ipaddress
+
         try:
             ipaddress.ip_network(f"{addr}/{prefix}", strict=False)
         except ValueError:
@@ -326,7 +330,7 @@ def log_level_problems(text: str) -> list:
     return out
 
 
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$")
+_TAG = pattern(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$")
 
 
 def tag_problem(text: str):

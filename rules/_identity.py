@@ -21,12 +21,9 @@ never read.
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass, field
-
 from linter.context import Where, value_of
 from linter.located import YMap, YSeq, get_in
+from linter.record import Record
 from linter.values import resolve_vars
 
 from . import _helm_values as helm
@@ -50,38 +47,46 @@ TRIGGER = (
 )
 
 
-@dataclass(eq=False)
-class Material:
+class Material(Record, eq=False):
     """One value in the input that holds certificates (PEM text, decoded when it was base64)."""
 
-    role: str  # anchors | issuer
-    origin: str  # for messages: 'ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt'
-    path: str  # display path of the file
-    where: Where
-    resource: object | None  # the object to report on; None for a values file
-    text: str
-    namespace: str  # the control plane it belongs to (the pod's, for inlined anchors)
-    doc: tuple  # (path, document index): material of one values document belongs together
-    runtime: bool = True  # anchors Linkerd actually loads (False: Helm anchors with externalCA)
-    inlined: bool = False  # anchors inlined into a proxy container
+    __slots__ = ("role", "origin", "path", "where", "resource", "text", "namespace", "doc", "runtime", "inlined")
+
+    def __init__(self, role: str, origin: str, path: str, where: Where, resource: object | None, text: str,
+                 namespace: str, doc: tuple, runtime: bool = True, inlined: bool = False):
+        self.role = role  # anchors | issuer
+        self.origin = origin  # for messages: 'ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt'
+        self.path = path  # display path of the file
+        self.where = where
+        self.resource = resource  # the object to report on; None for a values file
+        self.text = text
+        self.namespace = namespace  # the control plane it belongs to (the pod's, for inlined anchors)
+        self.doc = doc  # (path, document index): material of one values document belongs together
+        self.runtime = runtime  # anchors Linkerd actually loads (False: Helm anchors with externalCA)
+        self.inlined = inlined  # anchors inlined into a proxy container
 
 
-@dataclass(eq=False)
-class Scheme:
-    value: str
-    namespace: str
-    path: str
-    where: Where
-    resource: object | None
+class Scheme(Record, eq=False):
+    __slots__ = ("value", "namespace", "path", "where", "resource")
+
+    def __init__(self, value: str, namespace: str, path: str, where: Where, resource: object | None):
+        self.value = value
+        self.namespace = namespace
+        self.path = path
+        self.where = where
+        self.resource = resource
 
 
-@dataclass
-class IdentityFacts:
-    materials: list = field(default_factory=list)
-    schemes: list = field(default_factory=list)
-    secrets: list = field(default_factory=list)  # the issuer Secrets (Resources)
-    control_planes: set = field(default_factory=set)  # namespaces known to hold a control plane
-    parsed: dict = field(default_factory=dict)  # id(material) -> parsed certificates (rules' cache)
+class IdentityFacts(Record):
+    __slots__ = ("materials", "schemes", "secrets", "control_planes", "parsed")
+
+    def __init__(self, materials: list | None = None, schemes: list | None = None, secrets: list | None = None,
+                 control_planes: set | None = None, parsed: dict | None = None):
+        self.materials = [] if materials is None else materials
+        self.schemes = [] if schemes is None else schemes
+        self.secrets = [] if secrets is None else secrets  # the issuer Secrets (Resources)
+        self.control_planes = set() if control_planes is None else control_planes  # namespaces with a control plane
+        self.parsed = {} if parsed is None else parsed  # id(material) -> parsed certificates (rules' cache)
 
     def scheme_for(self, namespace: str):
         """The scheme the Helm values in the input give that control plane: Scheme, or None when
@@ -113,6 +118,9 @@ def _text(value) -> str | None:
 def _b64(value) -> str | None:
     if not isinstance(value, str):
         return None
+    import base64
+    import binascii
+
     try:
         raw = base64.b64decode("".join(value.split()), validate=True)
         return raw.decode("utf-8")

@@ -17,9 +17,9 @@ against the release tags where noted):
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
+from linter.lazyre import pattern
 from linter.located import YMap, YSeq
 from linter.values import resolve_vars
 
@@ -75,6 +75,8 @@ def parse_cidr(text):
         return None
     if "/" in text and not text.rsplit("/", 1)[1].isdigit():
         return None  # netmask spellings (10.0.0.0/255.0.0.0) are not CIDRs to Linkerd
+    import ipaddress  # imported by the first network a policy names, not by every run
+
     try:
         return ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -113,8 +115,8 @@ def networks(items, path: tuple):
 # -- durations ---------------------------------------------------------------------------------
 
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_GO_DURATION = re.compile(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$")
-_GO_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+_GO_DURATION = pattern(r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$")
+_GO_PART = pattern(r"(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
 
 
 def go_duration(text):
@@ -131,7 +133,7 @@ def go_duration(text):
 
 # -- kinds -----------------------------------------------------------------------------------------
 
-_IANA_SVC_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_IANA_SVC_NAME = pattern(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
 def server(spec, version, target):
@@ -214,7 +216,7 @@ def authorization_policy(spec, version, target):
 # SPIFFE ids as validation.rs checks them (2.15+).
 _TRUST_DOMAIN = set("abcdefghijklmnopqrstuvwxyz0123456789-._")
 _PATH_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")
-_DNS_LIKE = re.compile(r"^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LIKE = pattern(r"^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
 def identity_problem(identity: str) -> str | None:
@@ -337,7 +339,7 @@ def ratelimit(spec, version, target):
 
 # Python's `re` and Rust's `regex` crate share their syntax except for features Rust
 # lacks; report only what both would refuse, and Rust's refusals that are certain.
-_RUST_UNSUPPORTED = re.compile(r"\(\?<?[=!]|\\[1-9]")
+_RUST_UNSUPPORTED = pattern(r"\(\?<?[=!]|\\[1-9]")
 
 
 def regex_problem(text: str) -> str | None:
@@ -480,6 +482,8 @@ def external_workload(spec, version, target):
     for i, item in enumerate(_seq(spec.get("workloadIPs"))):
         ip = _text(item.get("ip")) if isinstance(item, YMap) else None
         if isinstance(ip, str):
+            import ipaddress
+
             try:
                 ipaddress.ip_address(ip)
             except ValueError:

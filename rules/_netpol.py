@@ -18,10 +18,8 @@ enough, the answer is None and the rules stay quiet.
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass, field
-
 from linter.located import YMap, YSeq
+from linter.record import Record
 from linter.values import resolve_vars
 
 from ._selectors import CONTROLLER_LABELS, all_of, any_of, matches
@@ -30,18 +28,21 @@ from ._selectors import _text as _label_text
 API_VERSIONS = ("networking.k8s.io/v1", "extensions/v1beta1")
 
 
-@dataclass
-class Policy:
-    res: object
-    spec: YMap
-    _types: tuple | None = None
-    _selected: dict = field(default_factory=dict)  # id(labels) -> verdict, for labels not in the index
-    # The index's pod labels of this namespace (shared by its policies) and one byte per pod:
-    # 0 not judged yet, else _CODE of the verdict.  A dict entry per (policy, pod) pair took
-    # 55 MB on 10,000 files; this takes one byte.
-    _slots: dict | None = None  # id(labels) -> position in _pods
-    _pods: list | None = None
-    _verdicts: bytearray | None = None
+class Policy(Record):
+    __slots__ = ("res", "spec", "_types", "_selected", "_slots", "_pods", "_verdicts")
+
+    def __init__(self, res: object, spec: YMap, _types: tuple | None = None, _selected: dict | None = None,
+                 _slots: dict | None = None, _pods: list | None = None, _verdicts: bytearray | None = None):
+        self.res = res
+        self.spec = spec
+        self._types = _types
+        self._selected = {} if _selected is None else _selected  # id(labels) -> verdict, for labels not in the index
+        # The index's pod labels of this namespace (shared by its policies) and one byte per pod:
+        # 0 not judged yet, else _CODE of the verdict.  A dict entry per (policy, pod) pair took
+        # 55 MB on 10,000 files; this takes one byte.
+        self._slots = _slots  # id(labels) -> position in _pods
+        self._pods = _pods
+        self._verdicts = _verdicts
 
     @property
     def namespace(self):
@@ -218,6 +219,8 @@ def _ip_block_all(block):
         return None
     cidr = resolve_vars(block.get("cidr"))
     try:
+        import ipaddress  # only for policies with ipBlock peers
+
         net = ipaddress.ip_network(str(cidr), strict=False)
     except ValueError:
         return None

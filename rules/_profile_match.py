@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 
+from linter.lazyre import pattern
 from linter.located import YMap, YSeq
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
@@ -97,18 +98,18 @@ def restricts_method(condition) -> bool:
 
 # Constructs Rust's regex crate rejects but Python's re accepts.
 _RUST_REJECTS = (
-    (re.compile(r"\(\?<?[=!]"), "look-around (?=, (?!, (?<=, (?<!)"),
-    (re.compile(r"(?<!\\)(?:\\\\)*\\[1-9]"), "a backreference (\\1…)"),
-    (re.compile(r"\(\?P="), "a named backreference (?P=…)"),
-    (re.compile(r"\(\?\("), "a conditional group (?(…)"),
-    (re.compile(r"\(\?>"), "an atomic group (?>…)"),
+    (pattern(r"\(\?<?[=!]"), "look-around (?=, (?!, (?<=, (?<!)"),
+    (pattern(r"(?<!\\)(?:\\\\)*\\[1-9]"), "a backreference (\\1…)"),
+    (pattern(r"\(\?P="), "a named backreference (?P=…)"),
+    (pattern(r"\(\?\("), "a conditional group (?(…)"),
+    (pattern(r"\(\?>"), "an atomic group (?>…)"),
 )
 # Syntax Rust accepts that Python's re does not: when present, a Python error proves nothing.
-_RUST_ONLY = re.compile(r"\\[pPz]|\\x\{|\(\?<[A-Za-z_]|\(\?[a-zA-Z-]*[uUR]|\[\[:")
-_INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z-]+\)")  # Python wants global flags first; Rust takes them anywhere
+_RUST_ONLY = pattern(r"\\[pPz]|\\x\{|\(\?<[A-Za-z_]|\(\?[a-zA-Z-]*[uUR]|\[\[:")
+_INLINE_FLAGS = pattern(r"\(\?[a-zA-Z-]+\)")  # Python wants global flags first; Rust takes them anywhere
 
 
-_COUNT = re.compile(r"\{\d+(?:,\d*)?\}")
+_COUNT = pattern(r"\{\d+(?:,\d*)?\}")
 
 
 def _stray_brace(p: str) -> str | None:

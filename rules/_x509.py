@@ -15,12 +15,12 @@ Nothing here returns or prints key material or PEM text: only names, dates and a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from dataclasses import dataclass
 
-_PEM = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
+from linter.lazyre import pattern
+from linter.record import Record
+
+_PEM = pattern(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
 
 OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2"
 OID_SHA256_RSA = "1.2.840.113549.1.1.11"
@@ -38,18 +38,22 @@ _SIG_NAMES = {
 _CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521", "secp224r1": "P-224"}
 
 
-@dataclass(eq=False)
-class Cert:
-    x509: object  # cryptography.x509.Certificate
-    index: int  # position in its PEM bundle (0-based)
-    count: int  # certificates in the bundle
-    name: str  # CN=… (or the whole subject when it has no CN)
-    not_before: object  # aware datetime (UTC)
-    not_after: object
-    key: tuple  # ("ECDSA", "P-256") | ("RSA", 2048) | (algorithm name, None)
-    signature: str  # ECDSA-SHA256, SHA256-RSA, … or the OID
-    signature_oid: str
-    is_ca: bool
+class Cert(Record, eq=False):
+    __slots__ = ("x509", "index", "count", "name", "not_before", "not_after", "key", "signature", "signature_oid",
+                 "is_ca")
+
+    def __init__(self, x509: object, index: int, count: int, name: str, not_before: object, not_after: object,
+                 key: tuple, signature: str, signature_oid: str, is_ca: bool):
+        self.x509 = x509  # cryptography.x509.Certificate
+        self.index = index  # position in its PEM bundle (0-based)
+        self.count = count  # certificates in the bundle
+        self.name = name  # CN=… (or the whole subject when it has no CN)
+        self.not_before = not_before  # aware datetime (UTC)
+        self.not_after = not_after
+        self.key = key  # ("ECDSA", "P-256") | ("RSA", 2048) | (algorithm name, None)
+        self.signature = signature  # ECDSA-SHA256, SHA256-RSA, … or the OID
+        self.signature_oid = signature_oid
+        self.is_ca = is_ca
 
     @property
     def label(self) -> str:
@@ -68,6 +72,9 @@ def parse_bundle(text: str) -> list:
     Placeholders (``-----BEGIN CERTIFICATE-----\\n...``) are common in documentation
     repositories, so an unreadable block is not a finding.
     """
+    import base64
+    import binascii
+
     from cryptography import x509
 
     blocks = _PEM.findall(text or "")

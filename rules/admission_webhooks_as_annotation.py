@@ -1,5 +1,3 @@
-import json
-
 from linter.annotations import ADMISSION_WEBHOOKS
 from linter.context import key_of
 from linter.fixes import delete_entry, insert_entry
@@ -71,6 +69,8 @@ def _move(ctx, meta, ann):
     if labels is None or ADMISSION_WEBHOOKS in labels or value is None or "${" in str(ann[ADMISSION_WEBHOOKS]):
         return None
     delete = delete_entry(ctx.source, ann, ADMISSION_WEBHOOKS)
+    import json
+
     shown = value if value.replace("-", "").isalnum() and value not in ("true", "false") else json.dumps(value)
     insert = insert_entry(ctx.source, labels, ADMISSION_WEBHOOKS, shown)
     if delete is None or insert is None:

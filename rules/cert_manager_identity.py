@@ -1,6 +1,5 @@
-import re
-
 from linter.context import key_of, value_of
+from linter.lazyre import pattern
 from linter.located import YMap, YSeq, get_in
 from linter.rule import Example, Related, Severity, rule
 from linter.values import resolve_vars
@@ -12,7 +11,7 @@ TRUST_GROUP = "trust.cert-manager.io"
 DEFAULT_DURATION_H = 2160  # cert-manager's default Certificate duration: 90 days
 
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
-_GO_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_GO_PART = pattern(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 
 
 def go_duration(text) -> float | None:

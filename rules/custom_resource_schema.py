@@ -13,7 +13,6 @@ What the API server enforces on a custom resource, and what it does not:
 * CEL rules (``x-kubernetes-validations``): not evaluated here.
 """
 
-import json
 import re
 
 from linter.located import YMap, YSeq
@@ -108,6 +107,8 @@ def translate(node) -> dict:
 
 def _list_type(validator, value, instance, schema):
     """``x-kubernetes-list-type``: sets hold no duplicates, maps no two items with the same keys."""
+    import json
+
     from jsonschema.exceptions import ValidationError
 
     if not isinstance(instance, list) or value not in ("set", "map"):
@@ -225,6 +226,8 @@ def check(ctx):
         return
     validator = crd.validators.get(version)
     if validator is None:
+        import json
+
         from linter import schemacheck
 
         translated = translate(schema)

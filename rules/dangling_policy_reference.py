@@ -1,5 +1,3 @@
-import difflib
-
 from linter.context import value_of
 from linter.located import YMap, YSeq
 from linter.rule import Example, Severity, rule
@@ -21,6 +19,8 @@ def _names(resources) -> list:
 
 
 def _hint(name: str, candidates: list) -> str:
+    import difflib  # only when a reference dangles: ~1.5 ms with heapq
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)
     if close:
         return f" (did you mean {close[0]!r}?)"

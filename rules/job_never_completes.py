@@ -1,7 +1,6 @@
-import re
-
 from linter.context import value_of
 from linter.fixes import insert_annotation, replace_scalar
+from linter.lazyre import pattern
 from linter.located import YMap, YSeq, get_in
 from linter.rule import Example, Fix, Severity, rule
 from linter.values import resolve_vars
@@ -11,11 +10,11 @@ from ._lifecycle import admin_port, admin_shutdown, native_keys, native_sidecar
 from ._proxy import inject_related, pod_anchor
 
 # `linkerd-await --shutdown` (or -S), spelled as separate arguments or inside a shell string.
-_AWAIT = re.compile(r"linkerd-await")
-_SHUTDOWN_FLAG = re.compile(r"(?:^|[\s'\"])(?:--shutdown|-S)(?=$|[\s'\"=])")
-_LONG_FLAG = re.compile(r"(?:^|[\s'\"])--shutdown(?=$|[\s'\"=])")
+_AWAIT = pattern(r"linkerd-await")
+_SHUTDOWN_FLAG = pattern(r"(?:^|[\s'\"])(?:--shutdown|-S)(?=$|[\s'\"=])")
+_LONG_FLAG = pattern(r"(?:^|[\s'\"])--shutdown(?=$|[\s'\"=])")
 # A request to the proxy admin server's /shutdown: `<host>:<port>/shutdown`, the port literal or a variable.
-_SHUTDOWN_URL = re.compile(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b")
+_SHUTDOWN_URL = pattern(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b")
 
 
 @rule(

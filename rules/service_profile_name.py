@@ -1,11 +1,10 @@
-import re
-
 from linter.context import value_of
+from linter.lazyre import pattern
 from linter.rule import Example, Severity, rule
 
 from ._coverage import Coverage, kinds
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_LABEL = pattern(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 EXPORTED = "mirror.linkerd.io/exported"
 
 

@@ -1,20 +1,22 @@
-import difflib
 import re
 
 from linter.annotations import CATALOGUE, PREFIXES
 from linter.context import key_of
+from linter.lazyre import pattern
 from linter.rule import Example, Severity, rule
 
 from ._common import mapping, metadata_maps
 
 # Other Linkerd-owned domains (multicluster, viz, route and balancer annotations...)
 # are read by extensions and the policy controller; they are not this rule's business.
-_OTHER_LINKERD_DOMAINS = re.compile(r"^[a-z0-9-]+\.linkerd\.io/")
-_NEAR_PREFIX = re.compile(r"^(?P<prefix>[^/]*linker[a-z0-9]*[^/]*)/(?P<name>.+)$", re.I)
-_DOTTED = re.compile(r"^(?P<prefix>(?:config\.(?:alpha\.|beta\.)?)?linkerd\.io)[.:_](?P<name>[a-z0-9-]+)$", re.I)
+_OTHER_LINKERD_DOMAINS = pattern(r"^[a-z0-9-]+\.linkerd\.io/")
+_NEAR_PREFIX = pattern(r"^(?P<prefix>[^/]*linker[a-z0-9]*[^/]*)/(?P<name>.+)$", re.I)
+_DOTTED = pattern(r"^(?P<prefix>(?:config\.(?:alpha\.|beta\.)?)?linkerd\.io)[.:_](?P<name>[a-z0-9-]+)$", re.I)
 
 
 def _suggest(key: str):
+    import difflib  # only for a key that looks wrong: ~1.5 ms with heapq
+
     matches = difflib.get_close_matches(key, CATALOGUE.keys(), n=1, cutoff=0.8)
     return matches[0] if matches else None
 
@@ -34,6 +36,8 @@ def classify(key: str):
     m = _NEAR_PREFIX.match(key)
     if m:
         prefix = m.group("prefix").lower() + "/"
+        import difflib
+
         close = difflib.get_close_matches(prefix, PREFIXES, n=1, cutoff=0.75)
         if close and prefix not in PREFIXES:
             candidate = close[0] + m.group("name")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from linter.lazyre import pattern
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_compiles_on_first_use_then_calls_the_compiled_methods():
@@ -27,3 +34,46 @@ def test_errors_surface_at_first_use():
         p.match("x")
     with pytest.raises(AttributeError):
         pattern("x").no_such_method  # noqa: B018
+
+
+def _module_level_compiles(path: Path) -> list:
+    """Calls of re.compile that run when the module is imported (not inside a function)."""
+    out = []
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"):
+            out.append(f"{path}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return out
+
+
+def test_no_module_compiles_a_pattern_at_import_on_the_check_path(tmp_path):
+    """Every module a one-file check imports defers its patterns (linter.lazyre.pattern)."""
+    (tmp_path / "web.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
+    wrapper = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print('FILES ' + json.dumps([getattr(m, '__file__', None) or '' for m in list(sys.modules.values())])))\n"
+        "sys.argv = ['linkerd-lint', 'check', '-q', 'web.yaml']\n"
+        "from linter.entry import main\nmain()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", wrapper], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    files = json.loads(r.stdout.rpartition("FILES ")[2])
+    ours = sorted({Path(f).resolve() for f in files if f.startswith((str(ROOT / "linter"), str(ROOT / "rules")))})
+    assert any(p.name == "source.py" for p in ours) and len(ours) > 50  # the scan sees a real run
+    assert [hit for p in ours for hit in _module_level_compiles(p)] == []
+
+
+def test_the_scan_finds_a_module_level_compile(tmp_path):
+    bad = tmp_path / "probe.py"
+    bad.write_text(
+        "import re\nX = re.compile('x')\nif X:\n    Y = {1: re.compile('z')}\n\n"
+        "def f():\n    return re.compile('y')\n\nclass C:\n    P = re.compile('c')\n\n    def m(self):\n"
+        "        return re.compile('m')\n"
+    )
+    assert _module_level_compiles(bad) == [f"{bad}:2", f"{bad}:4", f"{bad}:10"]
