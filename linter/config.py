@@ -162,7 +162,7 @@ def find_config(start: str) -> str | None:
             if os.path.isfile(p):
                 return p
         p = os.path.join(d, "pyproject.toml")
-        if os.path.isfile(p) and _pyproject_table(p) is not None:
+        if os.path.isfile(p) and _pyproject_table(p, discovering=True) is not None:
             return p
         if os.path.exists(os.path.join(d, ".git")):
             return None
@@ -172,7 +172,40 @@ def find_config(start: str) -> str | None:
         d = parent
 
 
-def _pyproject_table(path: str):
+def may_name_table(text: str) -> bool:
+    """False when a pyproject.toml's text cannot hold a ``tool.linkerd-lint`` table, so that
+    discovery does not parse it (importing tomllib costs ~3 ms of a run; most projects'
+    pyproject.toml is about something else, ours names linkerd-lint as a project and script).
+
+    True (parse it) when the name is in a table header, on a line that also says ``tool``
+    (a dotted key ``tool.linkerd-lint.x = 1``, an inline table ``tool = {linkerd-lint = …}``),
+    before the first header (an inline table over several lines, as TOML 1.1 allows), or
+    anywhere under a header that says ``tool`` (``[tool]`` then ``linkerd-lint.x = 1``).
+    Keys spelled with escapes (``"linkerd\\u002dlint"``) are not recognised.
+    """
+    if "linkerd-lint" not in text:
+        return False
+    header = ""
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("["):
+            header = s
+            if "linkerd-lint" in s:
+                return True
+        elif "linkerd-lint" in s and ("tool" in s or "tool" in header or not header):
+            return True
+    return False
+
+
+def _pyproject_table(path: str, *, discovering: bool = False):
+    if discovering:
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read TOML: {e}") from None
+        if not may_name_table(raw.decode("utf-8", "replace")):
+            return None  # not parsed: a broken pyproject.toml about something else is not our concern
     try:
         import tomllib
     except ImportError:  # pragma: no cover - Python 3.10
