@@ -44,3 +44,32 @@ class pattern:  # noqa: N801 - used like re.compile
     def __repr__(self) -> str:
         return f"lazyre.pattern({self._source[0]!r}, {self._source[1]!r})"
 
+
+def import_deferring_patterns(name: str):
+    """Import the package ``name`` with the ``re.compile`` calls its own modules make at import
+    deferred to first use (``pattern`` objects), then return it.
+
+    For PyYAML: ``import yaml`` compiles ~15 expressions, one of them (the pure-Python
+    reader's check for non-printable characters, with ranges up to U+10FFFF) ~5 ms on its
+    own, and the libyaml reader the linter uses never runs it.  PyYAML uses its patterns
+    only through their methods (``NON_PRINTABLE.search``, ``regexp.match``).  Only calls
+    made from the package's own modules are deferred; anything else compiles as usual.
+    """
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    real = re.compile
+    prefix = name + "."
+
+    def compile(regex, flags=0):  # noqa: A001 - stands in for re.compile during the import
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if caller == name or caller.startswith(prefix):
+            return pattern(regex, flags)
+        return real(regex, flags)
+
+    re.compile = compile
+    try:
+        return __import__(name)
+    finally:
+        re.compile = real

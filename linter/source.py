@@ -20,12 +20,13 @@ import re
 import stat
 import sys
 
-import yaml
-from yaml.constructor import SafeConstructor
-
-from linter.lazyre import pattern
+from linter.lazyre import import_deferring_patterns, pattern
 from linter.located import Span, YMap, YSeq
 from linter.record import Record
+
+yaml = import_deferring_patterns("yaml")  # PyYAML compiles patterns at import that libyaml never uses
+
+from yaml.constructor import SafeConstructor  # noqa: E402 - after the import above
 
 try:  # libyaml-backed composer; the pure-Python one is ~10x slower.
     from yaml import CSafeLoader as _Loader

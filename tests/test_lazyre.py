@@ -1,4 +1,5 @@
-"""linter.lazyre: module-level patterns compiled on first use."""
+"""linter.lazyre: module-level patterns compiled on first use, and PyYAML imported with its
+import-time patterns deferred."""
 
 from __future__ import annotations
 
@@ -77,3 +78,29 @@ def test_the_scan_finds_a_module_level_compile(tmp_path):
         "        return re.compile('m')\n"
     )
     assert _module_level_compiles(bad) == [f"{bad}:2", f"{bad}:4", f"{bad}:10"]
+
+
+def test_yaml_imported_with_its_patterns_deferred(tmp_path):
+    probe = (
+        "import re, sys\n"
+        "from linter import source\n"
+        "import yaml\n"
+        "from linter.lazyre import pattern\n"
+        "print(type(yaml.reader.Reader.NON_PRINTABLE) is pattern, '_compiled' in vars(yaml.reader.Reader.NON_PRINTABLE))\n"
+        "print(re.compile.__module__, type(re.compile('x')).__name__)\n"
+        "try:\n"
+        "    yaml.load('a: \\x07', Loader=yaml.SafeLoader)\n"
+        "except yaml.YAMLError as e:\n"
+        "    print(type(e).__name__)\n"
+        "print(yaml.load('a: yes\\nb: 0x1f\\nc: 2001-12-14\\nd: ~', Loader=yaml.SafeLoader))\n"
+        "print([d.data for d in source.parse_text('x.yaml', 'on: 1.5e+3\\n').documents])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "True False",  # the pure-Python reader's pattern is not compiled by a run through libyaml
+        "re Pattern",  # re.compile is itself again, for everyone else
+        "ReaderError",  # ...and still works when the pure-Python reader runs
+        "{'a': True, 'b': 31, 'c': datetime.date(2001, 12, 14), 'd': None}",
+        "[{True: 1500.0}]",
+    ]
