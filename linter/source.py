@@ -11,7 +11,6 @@ position, which the rule pack turns into findings (LNK001-LNK003).
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import gc
 import io
@@ -465,6 +464,8 @@ def _next_doc_start(src: SourceFile, after_line: int) -> tuple | None:
     m = _DOC_START.search(src.text, pos) if pos < len(src.text) else None
     if not m:
         return None
+    import bisect  # only after a broken document
+
     return bisect.bisect_right(src._line_starts, m.start()) - 1, m.start()
 
 
