@@ -366,7 +366,7 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 s.now = parse_now(value)
             except ValueError as e:
                 raise ConfigError(f"{source}: now: {e}") from None
-        elif attr in Settings.__slots__ and attr not in ("extra", "config_path", "config_text", "base_dir"):
+        elif attr in type(s)._fields and attr not in ("extra", "config_path", "config_text", "base_dir"):
             setattr(s, attr, value)
         else:
             s.extra[key] = value
