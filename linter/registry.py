@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass, field
 
+from linter.record import Record
 from linter.rule import Collector, Rule
 
 GROUP = "linkerd_lint.rules"
@@ -112,10 +112,12 @@ def _parse_group(text: str) -> list:
     return out
 
 
-@dataclass
-class Registry:
-    rules: dict  # id -> Rule, in id order
-    collectors: list = field(default_factory=list)
+class Registry(Record):
+    __slots__ = ("rules", "collectors")
+
+    def __init__(self, rules: dict, collectors: list | None = None):
+        self.rules = rules  # id -> Rule, in id order
+        self.collectors = [] if collectors is None else collectors
 
     @classmethod
     def load(cls, plugins: bool = True) -> "Registry":

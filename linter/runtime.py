@@ -19,12 +19,18 @@ THRESHOLDS = (20_000, 10, 10)
 
 @contextmanager
 def batch():
-    """Collector settings for one long run; the previous ones come back afterwards."""
-    before = gc.get_threshold()
+    """Collector settings for one long run; the previous ones come back afterwards.
+
+    The collector is on during the batch even if start-up had turned it off (linter/entry.py).
+    """
+    before, enabled = gc.get_threshold(), gc.isenabled()
     gc.freeze()  # modules, rules, settings: alive for the whole process, never garbage
     gc.set_threshold(*THRESHOLDS)
+    gc.enable()
     try:
         yield
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+        if not enabled:
+            gc.disable()

@@ -74,3 +74,20 @@ def test_one_file_check_imports_nothing_it_does_not_need(tmp_path):
 def test_click_still_serves_everything_else(tmp_path):
     _, out, mods = modules_after(tmp_path, "check", "--help")
     assert "click" in mods and "--fail-on" in out
+
+
+def test_the_collector_runs_during_a_batch_even_when_start_up_turned_it_off():
+    import gc
+
+    from linter import runtime
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with runtime.batch():
+            assert gc.isenabled()
+            assert gc.get_threshold()[0] == runtime.THRESHOLDS[0]
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()

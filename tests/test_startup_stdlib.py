@@ -18,9 +18,6 @@ from linter.config import may_name_table
 ALLOWED_IMPORTERS = {
     "datetime": "yaml.constructor",  # PyYAML's constructor imports these at its top
     "base64": "yaml.constructor",
-    "dataclasses": "linter.registry",  # Registry is still a @dataclass (linter/registry.py)
-    "copy": "dataclasses",
-    "inspect": "dataclasses",
 }
 NOT_NEEDED = (
     "typing", "json", "tomllib", "difflib", "fractions", "decimal", "ipaddress", "base64", "datetime", "urllib",
