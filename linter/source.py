@@ -96,12 +96,14 @@ def split_lines(text: str) -> list:
 
 
 class ParseProblem(Record):
-    __slots__ = ("kind", "message", "span")
+    __slots__ = ("kind", "message", "span", "regions")
 
-    def __init__(self, kind: str, message: str, span: Span):
+    def __init__(self, kind: str, message: str, span: Span, regions: tuple = ()):
         self.kind = kind  # syntax | duplicate-key | template | encoding | binary | too-large | too-complex
         self.message = message
         self.span = span
+        # duplicate-key: each occurrence's entry, key start to value end (--fix keeps out of them)
+        self.regions = regions
 
 
 class Document(Record):
@@ -264,12 +266,18 @@ class _Converter:
                 k = str(k)
             kspan = span(knode)
             if k in spans:
+                first_key, first_value = spans[k]
+                value_span = span(vnode)
                 self.problems.append(
                     ParseProblem(
                         "duplicate-key",
-                        f"duplicate key {k!r} (first at line {spans[k][0].line}); "
+                        f"duplicate key {k!r} (first at line {first_key.line}); "
                         "the API server rejects the object",
                         kspan,
+                        (
+                            Span(first_key.line, first_key.col, first_value.end_line, first_value.end_col),
+                            Span(kspan.line, kspan.col, value_span.end_line, value_span.end_col),
+                        ),
                     )
                 )
             if isinstance(vnode, _ScalarNode):

@@ -377,3 +377,35 @@ def test_a_fix_that_never_settles_stops_after_max_passes():
     outcome = fix_run(run, raw_of)
     assert outcome.unsettled == ["a.yaml"]
     assert outcome.files["a.yaml"].text == "a: 1" + "0" * MAX_PASSES + "\n"
+
+
+def test_fixes_stay_out_of_entries_whose_key_is_duplicated(run_cli, tmp_path):
+    """Found by the fuzz target: removing one copy of a duplicated key revealed the next, so the
+    fix was offered again pass after pass and a second --fix changed the file again."""
+    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: settings", "  annotations:"]
+    lines += ["    linkerd.io/inject: enabled"] * 12
+    lines += ["    config.linkerd.io/proxy-cpu-limit: ${CPU:=1}", "    empty:", "    empty:", "data:", "  kept: x"]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "cm.yaml"
+    path.write_text(text)
+    (tmp_path / ".git").mkdir()
+    r = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK111,LNK104", "cm.yaml")
+    assert "still changing" not in r.stderr
+    assert r.stderr.count("remove the duplicate first") == 2, r.stderr
+    assert "fix for LNK111 at cm.yaml:17:5 not applied" in r.stderr  # the last of the twelve (the one read)
+    assert "fix for LNK104 at cm.yaml:20:11 not applied" in r.stderr
+    assert path.read_text() == text  # nothing else was fixable
+    again = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK111,LNK104", "cm.yaml")
+    assert path.read_text() == text and "still changing" not in again.stderr
+
+
+def test_fixes_outside_the_duplicated_entries_still_apply(run_cli, tmp_path):
+    path = tmp_path / "cm.yaml"
+    path.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n"
+        "    a: x\n    a: y\n    empty:\n"
+    )
+    (tmp_path / ".git").mkdir()
+    r = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK104", "cm.yaml")
+    assert "not applied" not in r.stderr
+    assert path.read_text().endswith('    a: x\n    a: y\n    empty: ""\n')
