@@ -50,13 +50,14 @@ class FileFacts(Record, frozen=True):
     pass (Namespaces, collector input), replayed into each run's inventory, and the
     objects kept for inventory-scope rules.  Its findings are not part of it."""
 
-    __slots__ = ("path", "context", "retained", "documents")
+    __slots__ = ("path", "context", "retained", "documents", "unread")
 
-    def __init__(self, path: str, context: tuple = (), retained: tuple = (), documents: tuple = ()):
+    def __init__(self, path: str, context: tuple = (), retained: tuple = (), documents: tuple = (), unread: tuple = ()):
         self.path = path  # display path
         self.context = context
         self.retained = retained
         self.documents = documents  # context-pass documents that hold no object (Helm values), for document collectors
+        self.unread = unread  # source.unread_namespaces: what the file may hold that was not read
 
 
 class RunResult(Record):
@@ -108,8 +109,8 @@ class Engine:
     def read_facts(self, real: str | None, display: str, data: bytes | None = None) -> FileFacts:
         """The FileFacts of a file on disk (or of ``data``); files that hold nothing run-wide are not parsed."""
         raw = data if data is not None else self._peek(real)
-        if raw is None:
-            return FileFacts(display)
+        if raw is None:  # unreadable or too large: it may hold anything
+            return FileFacts(display, unread=("*",))
         hit = bool(self.context_trigger.search(raw))
         if not hit and not (self.retain_kinds or self.retain_pods):
             return FileFacts(display)
@@ -125,6 +126,7 @@ class Engine:
             tuple(resources) if context else (),
             tuple(compact(r) for r in resources if self._retained(r)),
             tuple(self._free_documents(src)) if context else (),
+            source_mod.unread_namespaces(src),
         )
 
     def run(self, targets, context=(), stdin=None, known=(), contents=None) -> RunResult:
@@ -181,6 +183,8 @@ class Engine:
                     self.progress(done, len(jobs))
         for k in known:
             inv.resources.extend(k.retained)
+            if k.unread:
+                inv.unread[k.path] = k.unread
 
         # Phase 3: the inventory pass.
         for rule in self.inventory_rules:
@@ -226,6 +230,10 @@ class Engine:
 
     def _check_file(self, src, inv: Inventory, sink: list) -> None:
         resources = self._resources(src)
+        if src.problems:
+            unread = source_mod.unread_namespaces(src)
+            if unread:
+                inv.unread[src.path] = unread
         sup = scan_comments(src.path, src.text)
         for res in resources:
             add_annotation_suppressions(sup, res, (res.doc_index, res.identity))

@@ -8,7 +8,7 @@ from linter.record import Record
 
 class Inventory(Record):
     __slots__ = ("settings", "known_rule_ids", "rule_names", "namespaces", "proxy_defaults", "facts", "resources",
-                 "suppressions", "reported", "files", "_mesh")
+                 "suppressions", "reported", "files", "unread", "_mesh")
     _hidden = ("_mesh",)
 
     def __init__(
@@ -23,6 +23,7 @@ class Inventory(Record):
         suppressions: dict | None = None,
         reported: set | None = None,
         files: list | None = None,
+        unread: dict | None = None,
         _mesh: dict | None = None,
     ):
         self.settings = settings
@@ -35,6 +36,9 @@ class Inventory(Record):
         self.suppressions = {} if suppressions is None else suppressions  # path -> FileSuppressions
         self.reported = set() if reported is None else reported  # display paths whose findings are reported
         self.files = [] if files is None else files  # every display path read (reported and context)
+        # Files that may hold objects the run did not see (a syntax error, unreadable, too large):
+        # display path -> the namespaces their text names (linter.source.unread_namespaces).
+        self.unread = {} if unread is None else unread
         self._mesh = {} if _mesh is None else _mesh
         for key, val in getattr(settings, "proxy_defaults", {}).items():
             self.proxy_defaults[key] = Value(val, "config", getattr(settings, "config_path", None))

@@ -158,25 +158,26 @@ def object_pass(engine, jobs: list, parsed: dict, inv, sink: list) -> bool:
 
 
 def _merge(result, sink: list, inv, engine) -> None:
-    findings, suppressions, kept, errors = result
+    findings, suppressions, kept, errors, unread = result
     sink.extend(findings)
     inv.suppressions.update(suppressions)
+    inv.unread.update(unread)
     inv.resources.extend(kept)
     engine.internal_errors.extend(errors)
 
 
 def _run_chunk(engine, jobs, parsed, inv, lo: int, hi: int):
     """Phase 2 over jobs[lo:hi], as Engine.run does it, with the chunk's results apart."""
-    saved = inv.resources, inv.suppressions, engine.internal_errors
-    inv.resources, inv.suppressions, engine.internal_errors = [], {}, []
+    saved = inv.resources, inv.suppressions, inv.unread, engine.internal_errors
+    inv.resources, inv.suppressions, inv.unread, engine.internal_errors = [], {}, {}, []
     sink: list = []
     try:
         for real, disp, data, _ in jobs[lo:hi]:
             src = parsed.pop(disp, None) or engine._read(real, disp, data)
             engine._check_file(src, inv, sink)
-        return sink, inv.suppressions, inv.resources, engine.internal_errors
+        return sink, inv.suppressions, inv.resources, engine.internal_errors, inv.unread
     finally:
-        inv.resources, inv.suppressions, engine.internal_errors = saved
+        inv.resources, inv.suppressions, inv.unread, engine.internal_errors = saved
 
 
 def _work(lo: int, hi: int):

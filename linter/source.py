@@ -568,3 +568,20 @@ def parse_bytes(display: str, raw: bytes, limit: int = MAX_FILE_BYTES) -> Source
         src.problems.append(problem)
         return src
     return parse_text(display, text)
+
+
+# Problems after which a file may hold objects the reader did not return.  (A binary file
+# is no manifest; a duplicate key loses nothing but the object's validity.)
+_LOSSY = frozenset({"syntax", "template", "too-complex", "encoding", "io", "too-large"})
+_NAMESPACE_LINE = pattern(r"""^[ \t]*["']?namespace["']?[ \t]*:[ \t]*["']?([a-z0-9][-a-z0-9]*)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+def unread_namespaces(src: SourceFile) -> tuple:
+    """What a file whose objects were not all read may hold, for cross-resource rules that
+    conclude something is absent: () when nothing was lost; else the namespaces its text
+    names, "" for objects that name none, or ("*",) when its text is unknown."""
+    if not any(p.kind in _LOSSY for p in src.problems):
+        return ()
+    if not src.text:
+        return ("*",)
+    return tuple(sorted({m.group(1) for m in _NAMESPACE_LINE.finditer(src.text)} | {""}))

@@ -11,7 +11,11 @@ here.  So a rule judges a reference into namespace N only when N is *covered*:
   needs Servers of N), the referring object itself not counting; and
 * nothing in the input renders objects into N that the input does not show: a Flux
   ``HelmRelease`` or ``Kustomization`` with a ``targetNamespace`` N, or an Argo CD
-  ``Application`` whose destination is N.
+  ``Application`` whose destination is N; and
+* no file that may hold objects of N was left partly unread (a syntax error, an unreadable
+  or oversized file): its Deployment is not absent, just not seen.  The engine records
+  the namespaces such a file's text names (``inventory.unread``); one whose text is
+  unknown leaves no namespace covered.
 
 "Of the kind the reference looks for" is stricter than "any object of N", on purpose: a
 policy directory linted without its apps (or a pre-commit run on one changed file) holds
@@ -112,6 +116,16 @@ class Coverage:
             if target:
                 self._generated.setdefault(target, res)
         self._unwritten_keys = {ns for ns, _ in self._by_ns_kind if isinstance(ns, Unwritten)}
+        self._unread: set = set()  # namespace keys a partly unread file may hold objects of
+        self._all_unread = False
+        for path, names in getattr(inventory, "unread", {}).items():
+            for name in names:
+                if name == "*":
+                    self._all_unread = True
+                elif name:
+                    self._unread.add(name)
+                else:  # its objects that name no namespace
+                    self._unread.add(Unwritten(os.path.dirname(path)) if self._scope_unwritten else self.default_namespace)
 
     @classmethod
     def of(cls, inventory) -> "Coverage":
@@ -173,6 +187,10 @@ class Coverage:
 
     # -- the question -----------------------------------------------------------------
 
+    def partly_unread(self, res) -> bool:
+        """Whether a partly unread file may hold more objects of ``res``'s namespace."""
+        return self._all_unread or self.ns_of(res) in self._unread or res.namespace in self._unread
+
     def covers(self, namespace, kinds, *, exclude=None, group: str | None = None) -> bool:
         """May a rule conclude that an object of ``kinds`` is absent from ``namespace``?
 
@@ -180,6 +198,8 @@ class Coverage:
         """
         if namespace is None:
             return False
+        if self._all_unread or namespace in self._unread:
+            return False  # even with assume-complete: part of the input was not read
         if self.assume_complete:
             return True
         if namespace in self._generated:

@@ -1,6 +1,7 @@
 from linter.context import key_of
 from linter.rule import Example, Severity, rule
 
+from ._coverage import Coverage
 from ._lifecycle import admin_port
 from ._netpol import KINDS, governing, index, port_entries, related_pods, report_anchor, rule_allows_port, union_allows, workloads
 
@@ -82,6 +83,8 @@ def check(ctx):
     by_ns, pods = index(ctx.inventory)
     for ns, policies in by_ns.items():
         facts: dict = {}  # id(resource) -> what blocks the pod's proxy, or None
+        if policies and Coverage.of(ctx.inventory).partly_unread(policies[0].res):
+            continue  # a policy that allows what this one does not may be in the file we could not read
         for policy in policies:
             if policy.restricts("ingress") is not True or not ctx.inventory.reports(policy.res):
                 continue  # (a policy read only as context is still counted for the pods it selects)
