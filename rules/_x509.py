@@ -84,8 +84,8 @@ def parse_bundle(text: str) -> list:
             der = base64.b64decode("".join(body.split()), validate=True)
             cert = x509.load_der_x509_certificate(der)
             out.append(_describe(cert))
-        except (binascii.Error, ValueError, TypeError):
-            continue
+        except (binascii.Error, ValueError, TypeError, x509.InvalidVersion):
+            continue  # (a version field other than v1-v3, found by fuzzing: Go's parser refuses it too)
     for i, c in enumerate(out):
         c.index, c.count = i, len(out)
     return out

@@ -381,6 +381,27 @@ def test_fuzz_certificate_with_an_unknown_curve_is_judged_not_crashed():
     assert any(f.rule_id == "LNK704" and "id-ecPublicKey" in f.message for f in result.findings)
 
 
+def test_fuzz_certificate_with_an_invalid_version_is_skipped_not_crashed():
+    """A certificate whose version field says 22 (X.509 knows v1-v3) raised InvalidVersion out
+    of LNK701, LNK702 and LNK704.  Like Go's parser, the block is unreadable: no finding."""
+    import base64
+
+    example = REGISTRY.rules["LNK701"].bad.yaml
+    pems = re.findall(r"-----BEGIN CERTIFICATE-----\n(.*?)-----END CERTIFICATE-----", example, re.S)
+    assert len(pems) == 1
+    body = pems[0]
+    der = base64.b64decode("".join(line.strip() for line in body.splitlines()))
+    v3 = bytes.fromhex("a003020102")  # tbsCertificate's [0] EXPLICIT INTEGER 2 (v3)
+    assert der.count(v3) == 1
+    bad = base64.b64encode(der.replace(v3, bytes.fromhex("a003020116"))).decode()
+    indent = re.match(r" *", body).group(0)
+    mangled = example.replace(body, "".join(indent + bad[i:i + 64] + "\n" for i in range(0, len(bad), 64)))
+    assert lint(example).findings and any(f.rule_id == "LNK701" for f in lint(example).findings)
+    result = lint(mangled)
+    assert result.internal_errors == []
+    assert not any(f.rule_id.startswith("LNK70") for f in result.findings)
+
+
 @pytest.mark.parametrize("text", ["a: 1", "a:\n  - x", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n   rts:\n    - port: 06*"])
 def test_fuzz_spans_end_inside_a_file_without_a_final_line_break(text):
     """libyaml ends open collections on the line after the last when the file has no final line
