@@ -121,3 +121,35 @@ def test_every_yaml_line_break_counts_for_lines_offsets_and_suppressions():
     assert src.lines[3].startswith("d: 4")
     assert text[src.offset(4, 1)] == "d"
     assert scan_comments("x.yaml", text).lines == {4: {"LNK101"}}
+
+
+def test_without_libyaml_the_pure_python_reader_gives_the_same_findings(tmp_path):
+    """PyYAML built without libyaml: the same findings at the same positions, and one notice."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    fixtures = os.path.join(root, "fixtures")
+    wrapper = (
+        "import sys\n"
+        "if sys.argv.pop(1) == 'pure':\n"
+        "    sys.modules['yaml._yaml'] = None  # as if PyYAML had no C extension\n"
+        "sys.argv[0] = 'linkerd-lint'\n"
+        "from linter.entry import main\n"
+        "main()\n"
+    )
+    out = {}
+    for mode in ("c", "pure"):
+        r = subprocess.run([sys.executable, "-c", wrapper, mode, "check", "--jobs", "1", "-f", "json", fixtures],
+                           capture_output=True, text=True, cwd=tmp_path)
+        assert r.returncode == 1, r.stderr
+        out[mode] = (json.loads(r.stdout), r.stderr)
+    def comparable(report):  # the two parsers word syntax errors differently, at the same place
+        return [{k: v for k, v in f.items() if not (f["rule"] == "LNK001" and k == "message")} for f in report["findings"]]
+
+    assert len(out["c"][0]["findings"]) > 10
+    assert comparable(out["pure"][0]) == comparable(out["c"][0])
+    assert out["c"][1] == ""
+    assert out["pure"][1].count("built without libyaml") == 1
