@@ -63,7 +63,7 @@ CHECK_OPTIONS = (
     Option("now", ("--now",), "value",
            "Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).", metavar="WHEN"),
     Option("jobs", ("-j", "--jobs"), "jobs",
-           "Processes that read and check files [default: the number of cores; small runs use one].", metavar="N"),
+           "Processes that read and check files [default: the cores this process may use (CPU set, container quota); small runs use one].", metavar="N"),
 )
 
 _BY_FLAG = {}

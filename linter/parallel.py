@@ -19,6 +19,7 @@ re-import and re-configure everything).
 from __future__ import annotations
 
 import gc
+import math
 import os
 import sys
 
@@ -30,11 +31,56 @@ _STATE = None  # (engine, jobs, parsed, inventory), set in the parent just befor
 
 
 def cpu_count() -> int:
-    """Cores this process may run on (a container's CPU set, not the machine's)."""
+    """Cores this process may use: its CPU set, and no more than a container's CPU quota.
+
+    A CI job in a container limited to 2 CPUs on a 64-core host sees 64 cores in its CPU
+    set; 64 workers would fight over 2 CPUs' worth of time (and each holds its own memory).
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    quota = cgroup_cpu_quota()
+    return min(cores, max(1, math.ceil(quota))) if quota else cores
+
+
+def cgroup_cpu_quota(root: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup") -> float | None:
+    """CPUs' worth of time the cgroup quota allows (cgroup v2 ``cpu.max``, v1
+    ``cpu.cfs_quota_us``/``cpu.cfs_period_us``), or None when there is none or it cannot be read."""
+    try:
+        with open(own, encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    candidates = []
+    for line in lines:
+        _, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        path = path.strip("/")
+        if controllers == "":  # v2: one unified hierarchy
+            for d in (os.path.join(root, path), root):
+                candidates.append(("v2", d))
+        elif "cpu" in controllers.split(","):
+            for mount in (controllers, "cpu", "cpu,cpuacct", "cpuacct,cpu"):
+                for d in (os.path.join(root, mount, path), os.path.join(root, mount)):
+                    candidates.append(("v1", d))
+    for version, d in candidates:
+        try:
+            if version == "v2":
+                with open(os.path.join(d, "cpu.max"), encoding="ascii") as fh:
+                    quota, _, period = fh.read().strip().partition(" ")
+            else:
+                with open(os.path.join(d, "cpu.cfs_quota_us"), encoding="ascii") as fh:
+                    quota = fh.read().strip()
+                with open(os.path.join(d, "cpu.cfs_period_us"), encoding="ascii") as fh:
+                    period = fh.read().strip()
+        except OSError:
+            continue
+        try:
+            q, p = int(quota), int(period or 100000)
+        except ValueError:  # "max": no limit at this level
+            return None
+        return q / p if q > 0 and p > 0 else None
+    return None
 
 
 def _can_fork() -> bool:

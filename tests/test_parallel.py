@@ -305,3 +305,45 @@ def test_keep_whole_switch(monkeypatch):
     monkeypatch.setattr(retain, "ENABLED", False)
     res = _resource()
     assert retain.compact(res) is res
+
+
+def _cgroup(tmp_path, own: str, files: dict):
+    tmp_path.mkdir(parents=True)
+    (tmp_path / "self-cgroup").write_text(own)
+    for rel, text in files.items():
+        p = tmp_path / "fs" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return str(tmp_path / "fs"), str(tmp_path / "self-cgroup")
+
+
+def test_a_container_cpu_quota_caps_the_default_jobs(tmp_path):
+    from linter.parallel import cgroup_cpu_quota
+
+    # cgroup v2, the container's own cgroup mounted at the root
+    root, own = _cgroup(tmp_path / "a", "0::/\n", {"cpu.max": "150000 100000\n"})
+    assert cgroup_cpu_quota(root, own) == 1.5
+    # cgroup v2, a nested path; no limit
+    root, own = _cgroup(tmp_path / "b", "0::/ci/job-7\n", {"ci/job-7/cpu.max": "max 100000\n"})
+    assert cgroup_cpu_quota(root, own) is None
+    # cgroup v1, cpu and cpuacct mounted together
+    root, own = _cgroup(tmp_path / "c", "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n",
+                        {"cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "200000\n",
+                         "cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n"})
+    assert cgroup_cpu_quota(root, own) == 2.0
+    # cgroup v1 without a quota (-1), and no cgroup files at all
+    root, own = _cgroup(tmp_path / "d", "3:cpu:/\n", {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"})
+    assert cgroup_cpu_quota(root, own) is None
+    assert cgroup_cpu_quota(str(tmp_path / "none"), str(tmp_path / "none" / "cgroup")) is None
+
+
+def test_cpu_count_takes_the_smaller_of_cpu_set_and_quota(monkeypatch):
+    from linter import parallel
+
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: 1.5)
+    assert parallel.cpu_count() == 2
+    monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: None)
+    assert parallel.cpu_count() == 64
+    monkeypatch.setattr(parallel, "cgroup_cpu_quota", lambda: 0.2)
+    assert parallel.cpu_count() == 1
