@@ -51,12 +51,20 @@ def selection(registry: Registry, settings, select=(), ignore=(), extend=()) -> 
                 raise LintError(f"unknown rule or prefix {sel!r} in --{option} (see `linkerd-lint rules`)")
     chosen: set = set()
     for sel in list(select) or [s for s in settings.select if registry.match(s)] or ["ALL"]:
-        chosen |= registry.match(sel)
+        chosen |= _selected(registry, sel)
     for sel in [s for s in settings.extend_select if registry.match(s)] + list(extend):
-        chosen |= registry.match(sel)
+        chosen |= _selected(registry, sel)
     for sel in [s for s in settings.ignore if registry.match(s)] + list(ignore):
         chosen -= registry.match(sel)
     return chosen
+
+
+def _selected(registry: Registry, sel) -> set:
+    """The ids a select/extend-select entry turns on: an opt-in rule only when named exactly
+    (its id or name), never through ALL or a prefix. ``ignore`` removes by plain match."""
+    ids = registry.match(sel) or set()
+    text = str(sel).strip()
+    return {rid for rid in ids if not registry.rules[rid].opt_in or rid == text.upper() or registry.rules[rid].name == text}
 
 
 def lint_paths(paths, *, cwd=None, config_file=None, overrides=None, select=(), ignore=(), context=(),

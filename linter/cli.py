@@ -119,7 +119,7 @@ def _config_settings(config_file=None):
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
 def rules_cmd(fmt, config_file):
-    """List every rule: id, name, default severity, fixable."""
+    """List every rule: id, name, default severity, fixable, opt-in (runs only when selected by id or name)."""
     registry = _load_registry(_config_settings(config_file))
     if fmt == "json":
         import json
@@ -127,7 +127,8 @@ def rules_cmd(fmt, config_file):
         click.echo(
             json.dumps(
                 [
-                    {"id": r.id, "name": r.name, "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary, "origin": r.origin}
+                    {"id": r.id, "name": r.name, "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary, "origin": r.origin,
+                     "opt_in": r.opt_in}
                     for r in registry.rules.values()
                 ],
                 indent=2,
@@ -136,7 +137,7 @@ def rules_cmd(fmt, config_file):
         return
     width = max((len(r.name) for r in registry.rules.values()), default=10)
     for r in registry.rules.values():
-        fix = "fixable" if r.fixable else ""
+        fix = " ".join(w for w, on in (("fixable", r.fixable), ("opt-in", r.opt_in)) if on)
         click.echo(f"{r.id:<8} {r.name:<{width}}  {str(r.severity):<8} {fix:<8} {r.summary}".rstrip())
 
 

@@ -95,10 +95,10 @@ class CustomRule(Rule):
     __slots__ = ("definition", "source")
 
     def __init__(self, id, name, severity, summary, why, how_to_fix, references, bad, good, check,  # noqa: A002
-                 scope="resource", fixable=False, severities=(), kinds=(), origin="linkerd-lint",
+                 scope="resource", fixable=False, severities=(), kinds=(), origin="linkerd-lint", opt_in=False,
                  definition: dict | None = None, source: str = ""):
         super().__init__(id, name, severity, summary, why, how_to_fix, references, bad, good, check, scope, fixable,
-                         severities, kinds, origin)
+                         severities, kinds, origin, opt_in)
         self.definition = {} if definition is None else definition
         self.source = source
 

@@ -119,7 +119,7 @@ class Example(Record, frozen=True):
 
 class Rule(Record):
     __slots__ = ("id", "name", "severity", "summary", "why", "how_to_fix", "references", "bad", "good", "check",
-                 "scope", "fixable", "severities", "kinds", "origin")
+                 "scope", "fixable", "severities", "kinds", "origin", "opt_in")
 
     def __init__(
         self,
@@ -138,6 +138,7 @@ class Rule(Record):
         severities: tuple = (),
         kinds: tuple = (),
         origin: str = "linkerd-lint",
+        opt_in: bool = False,
     ):
         self.id = id
         self.name = name
@@ -158,6 +159,9 @@ class Rule(Record):
         self.kinds = kinds
         # Set for rules loaded from a third-party pack, to show where they came from.
         self.origin = origin
+        # Opt-in rules (costly, or needing an extra) run only when `select`/`extend-select` name them
+        # by their exact id or name: never through ALL, a prefix or the default selection.
+        self.opt_in = opt_in
 
     @property
     def doc_url(self) -> str:
@@ -166,9 +170,10 @@ class Rule(Record):
     def markdown(self) -> str:
         refs = "\n".join(f"- {r}" for r in self.references)
         fixable = "yes" if self.fixable else "no"
+        opt_in = " · Opt-in: runs only when selected by id or name" if self.opt_in else ""
         return (
             f"## {self.id} {self.name}\n\n"
-            f"Severity: **{self.severity}** · Fixable: {fixable}\n\n"
+            f"Severity: **{self.severity}** · Fixable: {fixable}{opt_in}\n\n"
             f"{self.summary}\n\n"
             f"### Why it matters\n\n{self.why}\n\n"
             f"### How to fix\n\n{self.how_to_fix}\n\n"

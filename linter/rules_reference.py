@@ -22,6 +22,7 @@ def render(registry) -> str:
     ]
     for r in rules:
         sev = " / ".join(str(s) for s in sorted(r.severities, reverse=True)) if r.severities else str(r.severity)
+        sev += " (opt-in)" if getattr(r, "opt_in", False) else ""
         summary = r.summary.replace("|", "\\|")
         out.append(f"| [{r.id}](#{r.id.lower()}) | {r.name} | {sev} | {'yes' if r.fixable else ''} | {summary} |")
     out.append("")
