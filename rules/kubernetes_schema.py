@@ -125,13 +125,39 @@ def check(ctx):
 
     try:
         found = [p for p in schemacheck.problems(validator, instance, variables) if _reported(p, instance)]
+        later = _later_releases(schemas, sets, use, res, instance, [p for p in found if p.unknown_field])
     except Unresolvable:  # a package release whose schemas are laid out otherwise: stay quiet
         return
     tail = f" ({note})" if note else ""
     for i, p in enumerate(found[:_CAP]):
         more = len(found) - _CAP if i == _CAP - 1 and len(found) > _CAP else 0
         extra = f"; {more} more schema errors in this object not shown" if more else ""
-        ctx.report(schemacheck.locate(res.data, p.path, p.on, res.anchor), p.message + tail + extra)
+        since = f" (a field of Kubernetes {later[p.path]} and later)" if p.path in later else ""
+        ctx.report(schemacheck.locate(res.data, p.path, p.on, res.anchor), p.message + since + tail + extra)
+
+
+def _later_releases(schemas, sets, use, res, instance, unknown) -> dict:
+    """Path of an unknown field -> the first later shipped release that knows it ("1.30").
+
+    Only paid when an object has unknown fields: the object is validated against each newer set
+    until every such field is known or the sets run out.
+    """
+    from linter import schemacheck
+    from linter.versions import fmt
+
+    out: dict = {}
+    left = {p.path for p in unknown}
+    for version in sorted(v for v in sets if v > use):
+        if not left:
+            break
+        newer = schemas.validator(sets[version], res.api_version, res.kind)
+        if newer is None:
+            continue
+        still = {e.path for e in schemacheck.problems(newer, instance) if e.unknown_field}
+        for path in left - still:
+            out[path] = fmt(version)
+        left &= still
+    return out
 
 
 def _reported(p, instance) -> bool:

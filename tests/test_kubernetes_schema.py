@@ -231,11 +231,12 @@ spec:
 
 
 @pytest.mark.parametrize("config, expected", [
-    ({"kubernetes-version": "1.29"}, "unknown field `spec.trafficDistribution`: kubectl apply rejects it"),
+    ({"kubernetes-version": "1.29"}, "unknown field `spec.trafficDistribution`: kubectl apply rejects it (strict field "
+                                    "validation); other clients drop it with a warning (a field of Kubernetes 1.30 and later)"),
     ({"kubernetes-version": "1.30"}, None),
     ({"kubernetes-version": "v1.31.4-eks-abc"}, None),
     ({"kubernetes-version": "1.19"}, "(judged by the Kubernetes 1.25 schemas, the nearest shipped to 1.19)"),
-    ({"linkerd-version": "2.15"}, "(Kubernetes version unknown: judged by the 1.29 schemas)"),  # 2.15: 1.22-1.29
+    ({"linkerd-version": "2.15"}, "(a field of Kubernetes 1.30 and later) (Kubernetes version unknown: judged by the 1.29 schemas)"),  # 2.15: 1.22-1.29
     ({"linkerd-version": "2.17"}, None),  # 2.17 supports 1.22-1.31: the 1.31 schemas
     ({"linkerd-version": "2.18"}, None),  # 1.28-1.32: the 1.32 schemas
 ])
