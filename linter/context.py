@@ -36,7 +36,7 @@ class _Base:
     key = staticmethod(key_of)
     value = staticmethod(value_of)
 
-    def _emit(self, path, where, message, *, fix=None, related=(), severity=None, resource=None, doc_index=0):
+    def _emit(self, path, where, message, *, fix=None, related=(), severity=None, resource=None, doc_index=0, once=False):
         if isinstance(where, Span):
             where = Where(where)
         self._sink.append(
@@ -52,6 +52,7 @@ class _Base:
                 fix=fix,
                 template_source=resource.template_source if resource is not None else None,
                 doc_index=resource.doc_index if resource is not None else doc_index,
+                once=once,
             )
         )
 
@@ -89,8 +90,10 @@ class ResourceContext(_Base):
     def namespace(self):
         return self.inventory.namespace_of(self.resource)
 
-    def report(self, where, message, *, fix: Fix | None = None, severity: Severity | None = None, related=()):
-        self._emit(self.resource.file, where, message, fix=fix, severity=severity, related=related, resource=self.resource)
+    def report(self, where, message, *, fix: Fix | None = None, severity: Severity | None = None, related=(), once=False):
+        """``once``: a run-wide notice (the run keeps the first of equal ones, whatever process found it)."""
+        self._emit(self.resource.file, where, message, fix=fix, severity=severity, related=related,
+                   resource=self.resource, once=once)
 
     def related(self, value, message: str) -> tuple:
         """A related location for an effective value set elsewhere (e.g. in the Namespace's file)."""

@@ -303,4 +303,7 @@ class Engine:
                 f.severity = overrides[f.rule_id]
             out.append(f)
         out.sort(key=lambda f: f.sort_key())
+        if any(f.once for f in out):  # run-wide notices: each worker process may have made its own
+            seen: set = set()
+            out = [f for f in out if not f.once or ((f.rule_id, f.message) not in seen and not seen.add((f.rule_id, f.message)))]
         return out

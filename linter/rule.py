@@ -68,7 +68,7 @@ class Related(Record, frozen=True):
 
 class Finding(Record):
     __slots__ = ("rule_id", "severity", "message", "path", "span", "field_path", "resource", "related", "fix",
-                 "template_source", "doc_index")
+                 "template_source", "doc_index", "once")
 
     def __init__(
         self,
@@ -83,6 +83,7 @@ class Finding(Record):
         fix: Fix | None = None,
         template_source: str | None = None,
         doc_index: int = 0,
+        once: bool = False,  # a run-wide notice: the run keeps the first (in report order) of equal ones
     ):
         self.rule_id = rule_id
         self.severity = severity
@@ -95,6 +96,7 @@ class Finding(Record):
         self.fix = fix
         self.template_source = template_source
         self.doc_index = doc_index
+        self.once = once
 
     def sort_key(self):
         return (self.path, self.span.line, self.span.col, self.rule_id, self.message)

@@ -180,11 +180,12 @@ def _reported(p, instance) -> bool:
 
 
 def _tell_missing(ctx, root) -> None:
-    """Once per run (per process): the user selected LNK509 but it cannot check anything."""
+    """Once per run: the user selected LNK509 but it cannot check anything.  (Once per process
+    here; ``once`` makes the run keep one when worker processes each made theirs.)"""
     if _told[0] is ctx.inventory:
         return
     _told[0] = ctx.inventory
     what = ("needs the schemas extra: " + _EXTRA) if root is None else \
         f"found no schema sets (v1.X.0-local-strict) in {root}: reinstall with {_EXTRA}"
     ctx.report(value_of(ctx.resource.data, "apiVersion"), f"LNK509 {what}; no object was checked against the "
-               "Kubernetes schemas", severity=Severity.INFO)
+               "Kubernetes schemas", severity=Severity.INFO, once=True)

@@ -304,3 +304,16 @@ def test_missing_extra_via_cli(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     found = json.loads(proc.stdout)["findings"]
     assert [(f["rule"], f["line"], f["column"], f["severity"]) for f in found] == [("LNK509", 1, 13, "info")], proc.stderr
+
+
+def test_missing_extra_one_notice_with_worker_processes(tmp_path):
+    """With --jobs, every worker process meets objects of its own: the run still says it once."""
+    for i in range(40):  # the parent checks the first chunk before forking: nothing to tell there
+        (tmp_path / f"a{i:03}.yaml").write_text("replicas: 3\n")
+    for i in range(240):
+        (tmp_path / f"d{i:03}.yaml").write_text(DEPLOY)
+    (tmp_path / ".git").mkdir()
+    proc = subprocess.run([sys.executable, "-c", _BLOCK, "check", "--jobs", "2", "--select", "LNK509", "-f", "json", "."],
+                          capture_output=True, text=True, cwd=tmp_path)
+    found = json.loads(proc.stdout)["findings"]
+    assert [(f["path"], f["rule"], f["severity"]) for f in found] == [("d000.yaml", "LNK509", "info")], proc.stderr
