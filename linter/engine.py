@@ -60,6 +60,34 @@ class FileFacts(Record, frozen=True):
         self.unread = unread  # source.unread_namespaces: what the file may hold that was not read
 
 
+def _drop_fixes_in_duplicates(src, sink: list, first: int) -> None:
+    """No fix edits an entry whose key appears twice in its mapping.
+
+    Which of the two values counts depends on the reader (and the API server rejects the
+    object), so such an edit has no meaning to keep: removing one copy reveals the other, and
+    the same fix would be offered pass after pass (found by fuzzing).  Dropping the fix here
+    keeps --fix, the "fixable" counts, SARIF fixes and the editor's quick fixes in agreement;
+    the duplicate itself is a finding, and the fixes come back once it is gone.
+    """
+    regions = [(src.offset(r.line, r.col), src.offset(r.end_line, r.end_col)) for p in src.problems for r in p.regions]
+    if not regions:
+        return
+    for f in sink[first:]:
+        if f.fix is None or f.path != src.path:
+            continue
+        try:
+            edits = [(src.offset(e.span.line, e.span.col), src.offset(e.span.end_line, e.span.end_col)) for e in f.fix.edits]
+        except (TypeError, AttributeError, IndexError):
+            continue
+        if any(_touches(e, r) for e in edits for r in regions):
+            f.fix = None
+
+
+def _touches(edit, region) -> bool:
+    (a, b), (c, d) = edit, region
+    return (a < d and c < b) if a < b else c < a <= d  # an insertion at the end extends the value
+
+
 class RunResult(Record):
     __slots__ = ("findings", "files_checked", "sources", "internal_errors", "inventory")
 
@@ -229,6 +257,7 @@ class Engine:
         return out
 
     def _check_file(self, src, inv: Inventory, sink: list) -> None:
+        first = len(sink)
         resources = self._resources(src)
         if src.problems:
             unread = source_mod.unread_namespaces(src)
@@ -251,6 +280,8 @@ class Engine:
                     self._failed(e, rule.id, f"{src.path} ({res.identity})")
             if self._retained(res):
                 inv.resources.append(compact(res))
+        if src.problems and len(sink) > first:
+            _drop_fixes_in_duplicates(src, sink, first)
         inv.forget_meshes()
         for res in resources:
             res._pod = False  # res <-> pod template is a cycle: break it, so the file is freed at once, not by the GC

@@ -55,40 +55,15 @@ def _conflict(a, b) -> bool:
     return a[0] == b[0] or (a[0] < b[1] and b[0] < a[1])
 
 
-def duplicated_entries(src) -> list:
-    """(start, end) offsets of every entry whose key occurs twice in its mapping.
-
-    Which of two values counts depends on the reader (and the API server rejects the
-    object), so an edit there has no meaning to preserve: removing one copy reveals the
-    other, and the fix would be offered again, pass after pass.  Such fixes wait until
-    the user has removed the duplicate (LNK002)."""
-    out = []
-    for p in src.problems:
-        for r in getattr(p, "regions", ()):
-            out.append((src.offset(r.line, r.col), src.offset(r.end_line, r.end_col)))
-    return out
-
-
-def touches(edit_range, region) -> bool:
-    (a, b), (c, d) = edit_range, region
-    return (a < d and c < b) if a < b else c < a <= d  # an insertion at the end extends the value
-
-
-def choose(findings, src, reject=None) -> list:
+def choose(findings, src) -> list:
     """Findings whose fixes can be applied together: in position order, skipping any fix
-    that overlaps one already chosen (it gets its turn in the next pass).  ``reject(f, why)``
-    hears of fixes that cannot be applied at all (they edit an entry with a duplicated key)."""
+    that overlaps one already chosen (it gets its turn in the next pass)."""
     taken: list = []
     chosen = []
-    dup = duplicated_entries(src)
     for f in sorted(findings, key=lambda f: f.sort_key()):
         try:
             mine = _ranges(f.fix, src)
         except (TypeError, AttributeError):
-            continue
-        if dup and any(touches(r, d) for r in mine for d in dup):
-            if reject is not None:
-                reject(f, "it edits an entry whose key appears twice in its mapping; remove the duplicate first")
             continue
         if any(r[0] > r[1] for r in mine) or any(_conflict(r, t) for r in mine for t in taken):
             continue
@@ -219,11 +194,6 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
     refused: set = set()  # identities (_key) of fixes that failed verification
     seen: dict = {}  # path -> texts already produced (a fix that undoes another loops)
     unsettled: list = []
-
-    def reject(f, why):
-        rejected.append((f, why))
-        refused.add(_key(f))
-
     for n in range(max_passes + 1):
         result = run(contents)
         findings = keep(result.findings) if keep else result.findings
@@ -251,7 +221,7 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
                     continue  # changed on disk while we read it
             if ff.text != src.text:
                 continue  # pragma: no cover - the run read something else
-            new, applied = _apply_verified(path, src, choose(fs, src, reject), rejected, refused)
+            new, applied = _apply_verified(path, src, choose(fs, src), rejected, refused)
             if not applied or new in seen.setdefault(path, {src.text}):
                 continue
             seen[path].add(new)

@@ -381,7 +381,8 @@ def test_a_fix_that_never_settles_stops_after_max_passes():
 
 def test_fixes_stay_out_of_entries_whose_key_is_duplicated(run_cli, tmp_path):
     """Found by the fuzz target: removing one copy of a duplicated key revealed the next, so the
-    fix was offered again pass after pass and a second --fix changed the file again."""
+    fix was offered again pass after pass and a second --fix changed the file again.  Findings in
+    such entries carry no fix (nor count as fixable) until the duplicate is gone."""
     lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: settings", "  annotations:"]
     lines += ["    linkerd.io/inject: enabled"] * 12
     lines += ["    config.linkerd.io/proxy-cpu-limit: ${CPU:=1}", "    empty:", "    empty:", "data:", "  kept: x"]
@@ -389,14 +390,19 @@ def test_fixes_stay_out_of_entries_whose_key_is_duplicated(run_cli, tmp_path):
     path = tmp_path / "cm.yaml"
     path.write_text(text)
     (tmp_path / ".git").mkdir()
+    r = run_cli("check", "--select", "LNK111,LNK104", "cm.yaml")
+    assert "cm.yaml:17:5: LNK111" in r.stdout and "cm.yaml:20:11: LNK104" in r.stdout  # the last copies: the ones read
+    assert "fixable" not in r.stdout
     r = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK111,LNK104", "cm.yaml")
-    assert "still changing" not in r.stderr
-    assert r.stderr.count("remove the duplicate first") == 2, r.stderr
-    assert "fix for LNK111 at cm.yaml:17:5 not applied" in r.stderr  # the last of the twelve (the one read)
-    assert "fix for LNK104 at cm.yaml:20:11 not applied" in r.stderr
-    assert path.read_text() == text  # nothing else was fixable
-    again = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK111,LNK104", "cm.yaml")
-    assert path.read_text() == text and "still changing" not in again.stderr
+    assert "still changing" not in r.stderr and "not applied" not in r.stderr
+    assert path.read_text() == text
+    sarif = run_cli("check", "-f", "sarif", "--select", "LNK111,LNK104", "cm.yaml")
+    assert '"fixes"' not in sarif.stdout
+    # Once the duplicates are gone, the fixes are offered again.
+    path.write_text(text.replace("    linkerd.io/inject: enabled\n" * 12, "    linkerd.io/inject: enabled\n")
+                    .replace("    empty:\n    empty:\n", "    empty:\n"))
+    r = run_cli("check", "--select", "LNK111,LNK104", "cm.yaml")
+    assert "fixable" in r.stdout
 
 
 def test_fixes_outside_the_duplicated_entries_still_apply(run_cli, tmp_path):

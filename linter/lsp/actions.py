@@ -40,8 +40,6 @@ class Checked:
         if key not in self.verdicts:
             if self.odd:
                 reason = "line breaks the fixer does not edit"
-            elif self._in_duplicate(edits):
-                reason = "an entry whose key appears twice in its mapping"
             else:
                 try:
                     reason = fixer.verify(self.path, self.text, self.apply(edits))
@@ -49,13 +47,6 @@ class Checked:
                     reason = str(e)
             self.verdicts[key] = reason
         return self.verdicts[key] is None
-
-    def _in_duplicate(self, edits) -> bool:
-        dup = fixer.duplicated_entries(self.src)
-        if not dup:
-            return False
-        ranges = [(self.src.offset(e.span.line, e.span.col), self.src.offset(e.span.end_line, e.span.end_col)) for e in edits]
-        return any(fixer.touches(r, d) for r in ranges for d in dup)
 
     def fix_all(self, findings) -> list:
         """Edits of the safe fixes that ``check --fix`` would apply together in one pass."""
