@@ -280,8 +280,7 @@ def check_command(p: dict, version: str) -> int:
     from linter import source
 
     if not source.C_PARSER:
-        _note("notice: this PyYAML was built without libyaml, so YAML is read in pure Python (about 10x "
-              "slower); install libyaml (e.g. libyaml-dev) and reinstall PyYAML to get it back")
+        _note("notice: " + source.PURE_PYTHON_NOTICE)
     from linter.api import LintError, selection
 
     try:

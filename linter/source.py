@@ -36,6 +36,10 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
     C_PARSER = False
 
+# Said once by `check` (stderr) and the language server (its log) when libyaml is missing.
+PURE_PYTHON_NOTICE = ("this PyYAML was built without libyaml, so YAML is read in pure Python (about 10x slower); "
+                      "install libyaml (e.g. libyaml-dev) and reinstall PyYAML to get it back")
+
 # A file's whole tree is in memory while it is checked (40-80 bytes per byte of YAML): a
 # larger file is reported, not read (configuration: max-file-size).
 MAX_FILE_BYTES = 16 * 1024 * 1024

@@ -550,3 +550,31 @@ async def test_hover_and_completion_in_a_document_that_is_not_linted(client, wor
     assert "config.linkerd.io/proxy-memory-limit" in [i.label for i in result.items]
     await asyncio.sleep(0.3)
     assert path.as_uri() not in client.diagnostics
+
+
+PURE_SERVER = ClientServerConfig(server_command=[
+    sys.executable, "-c",
+    "import sys; sys.modules['yaml._yaml'] = None\n"  # as if PyYAML had no C extension
+    "sys.argv = ['linkerd-lint', 'server']\n"
+    "from linter.entry import main; main()",
+])
+
+
+@pytest_lsp.fixture(config=PURE_SERVER)
+async def pure_client(lsp_client: LanguageClient, workspace):
+    accept_registrations(lsp_client)
+    params = T.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri(),
+                                workspace_folders=[T.WorkspaceFolder(uri=workspace.as_uri(), name="repo")])
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_the_log_says_when_yaml_is_read_in_pure_python(pure_client, workspace):
+    uri = (workspace / "apps" / "web.yaml").as_uri()
+    pure_client.text_document_did_open(T.DidOpenTextDocumentParams(
+        T.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=DEPLOYMENT)))
+    await diagnostics(pure_client, uri, until=lambda ds: ds is not None)
+    notes = [m.message for m in pure_client.log_messages if "without libyaml" in m.message]
+    assert len(notes) == 1 and notes[0].startswith("linkerd-lint: this PyYAML was built without libyaml")

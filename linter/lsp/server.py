@@ -431,6 +431,10 @@ def create_server() -> LinkerdLintServer:
 
     @server.feature(T.INITIALIZED)
     async def initialized(ls: LinkerdLintServer, params: T.InitializedParams):
+        from linter import source
+
+        if not source.C_PARSER:
+            ls.say("linkerd-lint: " + source.PURE_PYTHON_NOTICE, T.MessageType.Warning)
         for ws in ls.folders:
             if ws.problem:
                 ls.say(ws.problem, T.MessageType.Warning, show=True)
