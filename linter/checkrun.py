@@ -116,7 +116,7 @@ class CheckRun:
         for f, why in self.outcome.rejected:
             _note(f"warning: fix for {f.rule_id} at {f.path}:{f.span.line}:{f.span.col} not applied: {why}")
         if self.outcome.unsettled:
-            _note(f"warning: fixes still changing {', '.join(self.outcome.unsettled)} after {fix_mod.MAX_PASSES} passes; "
+            _note(f"warning: fixes still changing {', '.join(self.outcome.unsettled)} after {self.outcome.passes} passes; "
                   "stopped (please report this)")
 
     def _write_fixes(self) -> None:

@@ -19,7 +19,11 @@ from dataclasses import dataclass, field
 
 from linter import source as source_mod
 
+# Passes of lint-and-fix: MAX_PASSES, plus one per fix the busiest file starts with (fixes that
+# insert at one point, such as several labels moved into one new annotations block, take one
+# pass each), but never more than MAX_PASSES_CAP.  Every pass lints the whole input again.
 MAX_PASSES = 10
+MAX_PASSES_CAP = 100
 # Line breaks that YAML counts but SourceFile.offset does not (it splits on "\n" only):
 # positions would drift, so files holding them are never edited.
 _ODD_BREAKS = ("\x85", "\u2028", "\u2029")
@@ -174,7 +178,8 @@ class Outcome:
     result: object  # the RunResult of the last pass: what is left after fixing
     files: dict  # display path -> FileFix (only files a fix was applied to)
     rejected: list = field(default_factory=list)  # (finding, reason)
-    unsettled: list = field(default_factory=list)  # display paths still changing after MAX_PASSES
+    unsettled: list = field(default_factory=list)  # display paths still changing when the passes ran out
+    passes: int = 0  # the pass budget of the run (see MAX_PASSES)
 
     @property
     def fixed(self) -> int:
@@ -194,7 +199,9 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
     refused: set = set()  # identities (_key) of fixes that failed verification
     seen: dict = {}  # path -> texts already produced (a fix that undoes another loops)
     unsettled: list = []
-    for n in range(max_passes + 1):
+    budget = max_passes
+    n = 0
+    while True:
         result = run(contents)
         findings = keep(result.findings) if keep else result.findings
         todo: dict = {}
@@ -203,9 +210,12 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
                 todo.setdefault(f.path, []).append(f)
         if not todo:
             break
-        if n == max_passes:
+        if n == 0:
+            budget = min(max(max_passes, MAX_PASSES_CAP), max_passes + max(len(fs) for fs in todo.values()))
+        if n == budget:
             unsettled = sorted(todo)
             break
+        n += 1
         progress = False
         for path, fs in sorted(todo.items()):
             src = result.sources[path]
@@ -232,7 +242,7 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
             progress = True
         if not progress:
             break
-    return Outcome(result, files, rejected, unsettled)
+    return Outcome(result, files, rejected, unsettled, budget)
 
 
 def _key(f) -> tuple:

@@ -376,7 +376,8 @@ def test_a_fix_that_never_settles_stops_after_max_passes():
     run, raw_of = _fake_run({"a.yaml": "a: 1\n"}, findings)
     outcome = fix_run(run, raw_of)
     assert outcome.unsettled == ["a.yaml"]
-    assert outcome.files["a.yaml"].text == "a: 1" + "0" * MAX_PASSES + "\n"
+    assert outcome.passes == MAX_PASSES + 1  # one fix to start with: one pass more than the minimum
+    assert outcome.files["a.yaml"].text == "a: 1" + "0" * outcome.passes + "\n"
 
 
 def test_fixes_stay_out_of_entries_whose_key_is_duplicated(run_cli, tmp_path):
@@ -415,3 +416,22 @@ def test_fixes_outside_the_duplicated_entries_still_apply(run_cli, tmp_path):
     r = run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK104", "cm.yaml")
     assert "not applied" not in r.stderr
     assert path.read_text().endswith('    a: x\n    a: y\n    empty: ""\n')
+
+
+def test_many_fixes_that_insert_at_one_point_all_settle_in_one_run(run_cli, tmp_path):
+    """Found by the fuzz target: each label moved into the new annotations block inserts at the
+    same point, so they take a pass each, and fourteen did not fit in ten passes (a second
+    --fix changed the file again)."""
+    labels = "".join(f"    config.linkerd.io/proxy-cpu-limit-{i}: x\n" for i in range(13))
+    text = ("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n"
+            "    linkerd.io/inject: enabled\n" + labels + "    team: web\n")
+    path = tmp_path / "ns.yaml"
+    path.write_text(text)
+    (tmp_path / ".git").mkdir()
+    first = run_cli("check", "--fix", "--select", "LNK103", "ns.yaml")
+    assert "still changing" not in first.stderr, first.stderr
+    fixed = path.read_text()
+    assert "  labels:\n    team: web\n" in fixed and fixed.count("config.linkerd.io/proxy-cpu-limit-") == 13
+    assert "  annotations:\n    linkerd.io/inject: enabled\n" in fixed
+    second = run_cli("check", "--fix", "--select", "LNK103", "ns.yaml")
+    assert path.read_text() == fixed and "LNK103" not in second.stdout
