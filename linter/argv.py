@@ -12,12 +12,14 @@ the same result on a matrix of command lines.
 
 from __future__ import annotations
 
+from linter.record import Record
+
 SEVERITIES = ("info", "warning", "error")
 
 # kind: "value" (one value; repeated: the last wins), "multiple" (repeatable, a tuple),
 # "flag" (True when given), "bool" (--x/--no-x: True, False, or None when absent),
 # "choice" (a value from `choices`), "jobs" (an integer >= 1).
-class Option:
+class Option(Record, frozen=True):
     __slots__ = ("dest", "flags", "kind", "help", "default", "choices", "metavar", "path", "secondary")
 
     def __init__(self, dest, flags, kind, help, *, default=None, choices=(), metavar=None, path=False, secondary=()):

@@ -61,7 +61,7 @@ class CheckRun:
         self.stdout_taken = False  # the fixed stdin document or the diff holds stdout
         self.wrote_baseline = False
         self.unsafe = False
-        self.jobs = 1  # worker processes for the object pass (linter/parallel.py)
+        self.jobs = 1  # worker processes for the object pass, None: one per core (linter/parallel.py)
         self.progress = None  # linter.progress.Progress, when a terminal shows one
 
     # -- running -----------------------------------------------------------------------
@@ -309,9 +309,9 @@ def check_command(p: dict, version: str) -> int:
         _note(f"warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}")
 
     run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
-    from linter import parallel, progress, runtime
+    from linter import progress, runtime
 
-    run.jobs = p["jobs"] or parallel.cpu_count()
+    run.jobs = p["jobs"]  # None: one per core, looked up only by a run big enough to use them
     if progress.wanted(sys.stderr, [f for f, _ in reports], quiet=p["quiet"]):
         run.progress = progress.Progress(sys.stderr)
     with runtime.batch():  # garbage collection tuned for one long run

@@ -101,12 +101,12 @@ class RunResult(Record):
 
 
 class Engine:
-    def __init__(self, settings, registry, selected: set, *, keep_sources: bool = False, jobs: int = 1):
+    def __init__(self, settings, registry, selected: set, *, keep_sources: bool = False, jobs: int | None = 1):
         self.settings = settings
         self.registry = registry
         self.selected = selected
         self.keep_sources = keep_sources
-        self.jobs = jobs  # processes for phase 2 (parallel.py decides whether it pays)
+        self.jobs = jobs  # processes for phase 2, None: as many as cores (parallel.py decides whether it pays)
         self.progress = None  # callable(files done, total), for the CLI's progress line
         active = [r for rid, r in registry.rules.items() if rid in selected]
         self.file_rules = [r for r in active if r.scope == "file"]

@@ -211,7 +211,8 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
         if not todo:
             break
         if n == 0:
-            budget = min(max(max_passes, MAX_PASSES_CAP), max_passes + max(len(fs) for fs in todo.values()))
+            busiest = max(len(fs) for fs in todo.values())
+            budget = max(max_passes, min(max_passes + busiest, MAX_PASSES_CAP))
         if n == budget:
             unsettled = sorted(todo)
             break

@@ -93,9 +93,10 @@ def _can_fork() -> bool:
 
 def workers_for(engine, files: int) -> int:
     """How many processes do phase 2 over ``files`` files, the parent included (below 2: one)."""
-    if engine.jobs <= 1 or engine.keep_sources or files < MIN_FILES or not _can_fork():
+    if engine.keep_sources or files < MIN_FILES or (engine.jobs is not None and engine.jobs <= 1) or not _can_fork():
         return 0
-    return max(0, min(engine.jobs, files // MIN_CHUNK))
+    jobs = engine.jobs if engine.jobs is not None else cpu_count()  # None: the default, asked only here
+    return 0 if jobs <= 1 else min(jobs, files // MIN_CHUNK)
 
 
 class _Chunks:

@@ -10,7 +10,6 @@ from linter.rule import Example, Severity, rule
 
 _CAP = 20  # findings per object: a wrong file (a values file with a kind) should not bury the rest
 _EXTRA = "pip install 'linkerd-lint[schemas]'"
-_told: list = [None]  # the last run (its inventory) told that the extra is missing
 
 
 @rule(
@@ -180,11 +179,8 @@ def _reported(p, instance) -> bool:
 
 
 def _tell_missing(ctx, root) -> None:
-    """Once per run: the user selected LNK509 but it cannot check anything.  (Once per process
-    here; ``once`` makes the run keep one when worker processes each made theirs.)"""
-    if _told[0] is ctx.inventory:
-        return
-    _told[0] = ctx.inventory
+    """The user selected LNK509 but it cannot check anything: said on every object, kept once per
+    run (``once``: the engine keeps the first, whichever worker process made it)."""
     what = ("needs the schemas extra: " + _EXTRA) if root is None else \
         f"found no schema sets (v1.X.0-local-strict) in {root}: reinstall with {_EXTRA}"
     ctx.report(value_of(ctx.resource.data, "apiVersion"), f"LNK509 {what}; no object was checked against the "

@@ -97,22 +97,18 @@ def test_click_help_lists_every_option():
         assert opt.flags[-1] in result.output
 
 
-def _run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "linter", *args], capture_output=True, text=True, input=stdin)
-
-
-def test_errors_read_the_same_on_both_paths(tmp_path):
+def test_errors_read_the_same_on_both_paths(run_cli, tmp_path):
     """A usage error found after parsing (bad format, bad config) says the same thing on either path."""
-    fast = _run("check", "--format", "xml", str(tmp_path))
+    fast = run_cli("check", "--format", "xml", str(tmp_path))
     assert fast.returncode == 2
     assert fast.stderr == "linkerd-lint: error: unknown format 'xml' (choose from text, json, sarif, github, gitlab, junit)\n"
-    via_click = _run("check", "--format", "xml", "--", str(tmp_path))
+    via_click = run_cli("check", "--format", "xml", "--", str(tmp_path))
     assert via_click.returncode == 2
     assert via_click.stderr == fast.stderr
 
 
-def test_click_explains_what_the_fast_parser_refuses():
-    r = _run("check", "--fail-on", "fatal", ".")
+def test_click_explains_what_the_fast_parser_refuses(run_cli):
+    r = run_cli("check", "--fail-on", "fatal", ".")
     assert r.returncode == 2
     assert "Invalid value for '--fail-on'" in r.stderr
     assert "Traceback" not in r.stderr

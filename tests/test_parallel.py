@@ -166,6 +166,16 @@ def test_small_runs_and_fix_runs_use_one_process(tmp_path):
     assert parallel.workers_for(E, 10_000) == 0
 
 
+def test_the_default_jobs_asks_for_the_cores_only_when_a_run_could_use_them(monkeypatch):
+    class E:
+        jobs, keep_sources = None, False  # check without --jobs
+
+    asked = []
+    monkeypatch.setattr(parallel, "cpu_count", lambda: asked.append(1) or 3)
+    assert parallel.workers_for(E, parallel.MIN_FILES - 1) == 0 and asked == []  # one file: no cgroup reads
+    assert parallel.workers_for(E, 10_000) == (3 if parallel._can_fork() else 0)
+
+
 def test_chunks_cover_every_file_once_in_order_and_shrink_at_the_end():
     for total in (48, 49, 100, 1000, 10_001):
         for processes in (2, 3, 8):

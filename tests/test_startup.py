@@ -4,9 +4,7 @@ This guards the cheap path against an innocent top-level import that would undo 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from .test_startup_stdlib import imported
 
 # Never imported by `check` on a plain manifest: each one is either heavy or needed only by
 # other commands, other formats, --fix, certificates, schemas or a configuration file.
@@ -24,14 +22,6 @@ NOT_ON_THE_CHECK_PATH = (
     "importlib.metadata",  # the registry reads entry_points.txt itself
     "pkgutil",
 )
-
-WRAPPER = """
-import atexit, json, sys
-atexit.register(lambda: sys.__stdout__.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n"))
-sys.argv = ["linkerd-lint"] + sys.argv[1:]
-from linter.entry import main
-main()
-"""
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -56,10 +46,8 @@ spec:
 
 
 def modules_after(tmp_path, *args) -> tuple:
-    (tmp_path / "web.yaml").write_text(DEPLOYMENT)
-    r = subprocess.run([sys.executable, "-c", WRAPPER, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    out, _, mods = r.stdout.rpartition("\nMODULES ")
-    return r.returncode, out, set(json.loads(mods))
+    """Exit code, output, and the modules the run imported (tests/test_startup_stdlib.py's wrapper)."""
+    return imported(tmp_path, *args, manifest=DEPLOYMENT, pyproject=None)
 
 
 def test_one_file_check_imports_nothing_it_does_not_need(tmp_path):

@@ -1,9 +1,6 @@
 """A file the run could not read in full (a syntax error, too large) may hold the very objects a
 cross-resource rule would call absent: such rules stay quiet for the namespaces it may hold."""
 
-import subprocess
-import sys
-
 from .lintkit import lint as lint_many
 from .test_cross_resource import at, deployment, found, lint, server
 
@@ -21,6 +18,9 @@ def test_a_server_whose_pods_are_in_a_broken_file_is_not_called_empty(tmp_path):
         "policy/server.yaml": server(),
     }
     assert found(lint(tmp_path, files, "LNK603"), "LNK603") == []
+    srv = files["policy/server.yaml"]
+    without = {k: v for k, v in files.items() if k != "apps/web.yaml"}  # the control: the pods really absent
+    assert found(lint(tmp_path / "without", without, "LNK603"), "LNK603") == [at("policy/server.yaml", srv, "podSelector")]
     files["apps/web.yaml"] = broken(deployment())
     # Before: "matches none of the 1 pod template(s) of namespace shop (Deployment/other)".
     assert found(lint(tmp_path, files, "LNK603"), "LNK603") == []
@@ -79,7 +79,7 @@ def test_network_policies_in_a_broken_file_may_allow_what_the_others_do_not(tmp_
     assert found(lint(tmp_path, files, "LNK802"), "LNK802") == []
 
 
-def test_worker_processes_pass_on_what_they_could_not_read(tmp_path):
+def test_worker_processes_pass_on_what_they_could_not_read(run_cli, tmp_path):
     """--jobs 2 over enough files to use workers: the broken file may be read in one."""
     for i in range(260):
         (tmp_path / f"fill-{i:03}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  namespace: fill\n")
@@ -87,11 +87,7 @@ def test_worker_processes_pass_on_what_they_could_not_read(tmp_path):
     (tmp_path / "zz-other.yaml").write_text(deployment(name="other", labels="app: other"))
     (tmp_path / "aa-server.yaml").write_text(server())
     (tmp_path / ".git").mkdir()
-    out = {}
-    for jobs in ("1", "2"):
-        r = subprocess.run([sys.executable, "-m", "linter", "check", "--jobs", jobs, "-q", "--select", "LNK603,LNK001", "."],
-                           cwd=tmp_path, capture_output=True, text=True)
-        out[jobs] = r.stdout
+    out = {jobs: run_cli("check", "--jobs", jobs, "-q", "--select", "LNK603,LNK001", ".").stdout for jobs in ("1", "2")}
     assert out["1"] == out["2"]
     assert "LNK603" not in out["2"] and "zz-web.yaml:17:26: LNK001" in out["2"]
 
