@@ -69,3 +69,19 @@ def test_fingerprints_survive_unrelated_line_moves(run_cli, tmp_path):
     fa = after["runs"][0]["results"][0]
     assert fa["locations"][0]["physicalLocation"]["region"]["startLine"] == 11
     assert fa["partialFingerprints"] == fb["partialFingerprints"]
+
+
+def test_columns_are_code_points_and_the_run_says_so(run_cli, tmp_path, sarif_schema):
+    """SARIF 2.1.0 §3.14.27: columnKind SHALL be present when results have columns.  A character
+    outside the BMP (two UTF-16 code units) before the finding proves which count is used."""
+    write(tmp_path, "ns.yaml", 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n'
+                               '  annotations: {x: "\U0001F600", linkerd.io/inject: "true"}\n')
+    proc, doc = run_sarif(run_cli, "--select", "LNK101", "ns.yaml")
+    jsonschema.validate(doc, sarif_schema)
+    run = doc["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    line = (tmp_path / "ns.yaml").read_text(encoding="utf-8").splitlines()[4]
+    col = line.index('"true"') + 1  # code points; UTF-16 code units would be one more
+    assert col == 44
+    assert region == {"startLine": 5, "startColumn": col, "endLine": 5, "endColumn": col + 6}

@@ -1,5 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
+Columns count Unicode code points (the run says so: ``columnKind``), as every other
+output does; SARIF's alternative, UTF-16 code units, differs only on lines holding
+characters outside the Basic Multilingual Plane.
+
 URIs are relative to the repository root (``%SRCROOT%``); partial fingerprints hash the
 rule, file, object identity and field path, never line numbers, so a finding keeps its
 identity when unrelated lines move.
@@ -122,6 +126,8 @@ def render(findings, ctx) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                # SARIF 2.1.0 §3.14.27: SHALL be present when results carry columns
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
