@@ -178,6 +178,7 @@ class CheckRun:
                 unsafe_fixes=self.unsafe,
                 fixed=fixed,
                 files=files,
+                fail_on=self.settings.fail_on,
             )
             text = renderer(fmt)(self.findings, ctx)
             if path:

@@ -228,3 +228,43 @@ def test_statistics_like_ruff(run_cli, tmp_path):
     ]
     clean = run_cli("check", "--statistics", "--select", "LNK501", ".")
     assert clean.stdout == "All clear: 2 files checked, no findings.\n"
+
+
+def test_junit_fails_only_at_or_above_fail_on(run_cli, tmp_path):
+    """An info finding under the default fail-on (warning) passes, as the exit code does; it stays
+    visible as the case's system-out.  --fail-on error turns warnings into passing cases too."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "policy.yaml").write_text(
+        "apiVersion: policy.linkerd.io/v1beta1\nkind: ServerAuthorization\nmetadata:\n  name: a\n  namespace: shop\n"
+        "spec:\n  server: {name: web}\n  client: {unauthenticated: true}\n---\n"
+        "apiVersion: policy.linkerd.io/v1beta1\nkind: Server\nmetadata:\n  name: web\n  namespace: shop\n"
+        "spec:\n  podSelector: {matchLabels: {app: web}}\n  port: 80\n"
+    )
+    (tmp_path / "ns.yaml").write_text(
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    linkerd.io/inject: "true"\n'
+    )
+    args = ("check", "-f", "junit", "--select", "LNK101,LNK504", "--linkerd-version", "2.18", ".")
+
+    def cases(proc):
+        root = ET.fromstring(proc.stdout)
+        out = []
+        for case in root.iter("testcase"):
+            failure, sysout = case.find("failure"), case.find("system-out")
+            body = failure if failure is not None else sysout
+            out.append(("failure" if failure is not None else "pass", body.text.split(" [")[0]))
+        return root, out
+
+    proc = run_cli(*args)
+    assert proc.returncode == 1
+    root, got = cases(proc)
+    assert got == [("failure", "ns.yaml:6:24: LNK101"), ("pass", "policy.yaml:1:13: LNK504"),
+                   ("failure", "policy.yaml:10:13: LNK504")]
+    assert (root.get("tests"), root.get("failures")) == ("3", "2")
+    assert {s.get("name"): s.get("failures") for s in root.findall("testsuite")} == {"ns.yaml": "1", "policy.yaml": "1"}
+
+    proc = run_cli(*args, "--fail-on", "error")
+    root, got = cases(proc)
+    assert [g[0] for g in got] == ["failure", "pass", "pass"] and root.get("failures") == "1"
+    proc = run_cli(*args, "--fail-on", "none")
+    root, got = cases(proc)
+    assert proc.returncode == 0 and root.get("failures") == "0" and {g[0] for g in got} == {"pass"}

@@ -15,7 +15,7 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 class ReportContext(Record):
     __slots__ = ("rules", "files_checked", "color", "quiet", "tool_version", "root", "cwd", "statistics",
-                 "unsafe_fixes", "fixed", "files", "extra")
+                 "unsafe_fixes", "fixed", "files", "fail_on", "extra")
 
     def __init__(
         self,
@@ -30,6 +30,7 @@ class ReportContext(Record):
         unsafe_fixes: bool = False,  # whether unsafe fixes count as applicable (--unsafe-fixes)
         fixed: int = 0,  # findings fixed by --fix in this run
         files: tuple = (),  # display paths of the files checked (JUnit lists clean ones too)
+        fail_on: str = "warning",  # the lowest severity that fails the run (info, warning, error, none)
         extra: dict | None = None,
     ):
         self.rules = rules
@@ -43,6 +44,7 @@ class ReportContext(Record):
         self.unsafe_fixes = unsafe_fixes
         self.fixed = fixed
         self.files = files
+        self.fail_on = fail_on
         self.extra = {} if extra is None else extra
 
 
@@ -60,6 +62,15 @@ def repo_path(path: str, ctx, base: str | None = None) -> str:
     full = os.path.abspath(os.path.join(ctx.cwd, path))
     rel = os.path.relpath(full, base or ctx.root)
     return (full if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def fails(finding, ctx) -> bool:
+    """Whether the finding is at or above ``fail-on``, so that it fails the run."""
+    if ctx.fail_on == "none":
+        return False
+    from linter.rule import Severity
+
+    return finding.severity >= Severity.parse(ctx.fail_on)
 
 
 def fixable(finding, ctx) -> bool:

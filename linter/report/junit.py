@@ -1,12 +1,17 @@
-"""JUnit XML for CI test tabs: a test suite per file, a failed test case per finding.
+"""JUnit XML for CI test tabs: a test suite per file, a test case per finding.
 
-Files without findings get one passing case, so the tab shows what was checked.
+A finding at or above ``fail-on`` is a failed case; one below it (an info finding under the
+default ``fail-on: warning``) is a passing case that carries the finding as ``<system-out>``,
+so the tab agrees with the exit code and still shows it.  Files without findings get one
+passing case, so the tab shows what was checked.
 """
 
 from __future__ import annotations
 
 import re
 from xml.etree import ElementTree as ET
+
+from linter.report import fails
 
 # Characters XML 1.0 cannot hold at all (messages quote values from the manifests).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -20,11 +25,13 @@ def render(findings, ctx) -> str:
     by_file: dict = {p: [] for p in ctx.files}
     for f in findings:
         by_file.setdefault(f.path, []).append(f)
-    root = ET.Element("testsuites", name="linkerd-lint", tests="0", failures=str(len(findings)), errors="0")
+    failing = sum(1 for f in findings if fails(f, ctx))
+    root = ET.Element("testsuites", name="linkerd-lint", tests="0", failures=str(failing), errors="0")
     total = 0
     for path in sorted(by_file):
         fs = by_file[path]
-        suite = ET.SubElement(root, "testsuite", name=_x(path), tests=str(max(len(fs), 1)), failures=str(len(fs)), errors="0")
+        n_failing = sum(1 for f in fs if fails(f, ctx))
+        suite = ET.SubElement(root, "testsuite", name=_x(path), tests=str(max(len(fs), 1)), failures=str(n_failing), errors="0")
         if not fs:
             ET.SubElement(suite, "testcase", name="no findings", classname=_x(path), file=_x(path))
         for f in fs:
@@ -37,8 +44,11 @@ def render(findings, ctx) -> str:
             if f.template_source:
                 body.append(f"template: {f.template_source}")
             body += [f"{r.path}:{r.span.line}:{r.span.col}: note: {r.message}" for r in f.related]
-            failure = ET.SubElement(case, "failure", message=_x(f.message), type=str(f.severity))
-            failure.text = _x("\n".join(body))
+            if fails(f, ctx):
+                failure = ET.SubElement(case, "failure", message=_x(f.message), type=str(f.severity))
+                failure.text = _x("\n".join(body))
+            else:
+                ET.SubElement(case, "system-out").text = _x("\n".join(body))
         total += max(len(fs), 1)
     root.set("tests", str(total))
     ET.indent(root)
