@@ -227,14 +227,77 @@ def _compile(schema, source, index, entry):
 
     if _remote_ref(schema):
         _fail(source, index, entry, "schema: only local references ($ref: '#/...') are supported")
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator) \
-        if isinstance(schema, dict) else jsonschema.Draft202012Validator
+    cls = jsonschema.Draft202012Validator
+    if isinstance(schema, dict) and "$schema" in schema:
+        # validator_for falls back to the latest draft for a dialect it does not know (with only a
+        # DeprecationWarning): the schema would then be read under rules its author did not mean.
+        dialect = schema["$schema"]
+        known = jsonschema.validators.validator_for(schema, default=None) if isinstance(dialect, str) else None
+        if known is None:
+            _fail(source, index, entry, f"schema: $schema {dialect!r} is not a JSON Schema dialect jsonschema "
+                                        "knows (draft 3, 4, 6, 7, 2019-09 or 2020-12, e.g. "
+                                        "https://json-schema.org/draft/2020-12/schema)")
+        cls = known
     try:
         cls.check_schema(schema)
     except jsonschema.SchemaError as e:
         where = "/".join(str(p) for p in e.absolute_path)
         _fail(source, index, entry, f"invalid schema{' at ' + where if where else ''}: {e.message}")
+    problem = _unresolved_ref(schema, cls)
+    if problem:
+        _fail(source, index, entry, problem)
     return cls(schema)
+
+
+# Keywords whose values are maps of names to subschemas, and keywords whose values are data.
+_SCHEMA_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+                          "dependencies"))
+_DATA_KEYWORDS = frozenset(("enum", "const", "default", "examples"))
+
+
+def _unresolved_ref(schema, cls) -> str | None:
+    """The first local ``$ref`` that points nowhere, described; jsonschema only finds out while validating.
+
+    Every ``$ref`` is looked up with jsonschema's own resolver (``referencing``), from the base
+    URI in force where it is written (an ``$id`` on the way changes it).
+    """
+    if not isinstance(schema, dict):
+        return None
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import specification_with
+
+    spec = specification_with(cls.META_SCHEMA.get("$schema") or cls.META_SCHEMA.get("id"))
+    root = spec.create_resource(schema)
+    base = root.id() or ""
+    resolver = Registry().with_resource(base, root).crawl().resolver(base_uri=base)
+    stack = [(schema, resolver, ())]
+    while stack:
+        node, resolver, path = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if path and isinstance(spec.id_of(node), str):
+            resolver = resolver.in_subresource(spec.create_resource(node))
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable as e:
+                where = "/".join(str(p) for p in path)
+                reason = f" ({e})" if str(e) and ref not in str(e) else ""
+                return f"schema: $ref {ref!r}{' at ' + where if where else ''} points nowhere{reason}"
+        children = []
+        for key, value in node.items():
+            if key in _DATA_KEYWORDS or not isinstance(key, str) or key.startswith("x-"):
+                continue
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                children += [(v, (*path, key, k)) for k, v in value.items()]
+            elif isinstance(value, dict):
+                children.append((value, (*path, key)))
+            elif isinstance(value, list):
+                children += [(v, (*path, key, i)) for i, v in enumerate(value)]
+        stack.extend((child, resolver, p) for child, p in reversed(children))
+    return None
 
 
 def _remote_ref(node) -> bool:

@@ -300,6 +300,34 @@ def test_unresolved_variables_are_not_judged(tmp_path):
 
 # -- listing -----------------------------------------------------------------------------------------------
 
+def test_local_references_that_resolve_are_followed(tmp_path):
+    """$defs (2020-12), definitions (draft 7) and anchors under an $id load and are applied."""
+    rule = """\
+        custom-rules:
+          - id: ORG030
+            message: replicas
+            match: {kinds: [Deployment]}
+            schema:
+              $id: https://example.com/org030
+              properties: {spec: {properties: {replicas: {$ref: '#/$defs/count'}}}}
+              $defs: {count: {$ref: '#positive'}, positive: {$anchor: positive, type: integer, minimum: 2}}
+          - id: ORG031
+            message: replicas (draft 7)
+            match: {kinds: [Deployment]}
+            schema:
+              $schema: http://json-schema.org/draft-07/schema#
+              properties: {spec: {properties: {replicas: {$ref: '#/definitions/count'}}}}
+              definitions: {count: {type: integer, minimum: 2}}
+        """
+    apps = deployment("a").replace("spec:\n  template:", "spec:\n  replicas: 1\n  template:")
+    write(str(tmp_path), {".linkerd-lint.yaml": rule, "apps.yaml": apps})
+    result = lint_paths(["."], cwd=str(tmp_path))
+    assert not result.internal_errors
+    assert [(f.rule_id, f.span.line, f.span.col) for f in result.findings if f.rule_id.startswith("ORG")] == [
+        ("ORG030", 8, 13), ("ORG031", 8, 13)  # the value of `replicas: 1`
+    ]
+
+
 def test_rules_and_explain_list_custom_rules(tmp_path, run_cli):
     write(str(tmp_path), {".linkerd-lint.yaml": PORT_RULE.replace("message:", "docs: https://wiki.example.com/ports\n        message:")})
     listing = run_cli("rules", cwd=str(tmp_path))
@@ -339,6 +367,15 @@ BAD = [
     ("[{id: ORG1, schema: {}}]", "custom-rules[0] (ORG1): the rule is missing the required field `message`"),
     ("[{id: ORG1, message: m, schema: {pattern: '(('}}]", "invalid schema at pattern"),
     ("[{id: ORG1, message: m, schema: {$ref: 'https://example.com/s.json'}}]", "only local references"),
+    # Local references that point nowhere crashed at lint time (an internal error) before.
+    ("[{id: ORG1, message: m, schema: {$ref: '#/defs/missing'}}]",
+     "custom-rules[0] (ORG1): schema: $ref '#/defs/missing' points nowhere"),
+    ("[{id: ORG1, message: m, schema: {properties: {a: {$ref: '#/$defs/b'}}, $defs: {c: {}}}}]",
+     "custom-rules[0] (ORG1): schema: $ref '#/$defs/b' at properties/a points nowhere"),
+    ("[{id: ORG1, message: m, schema: {$id: 'https://example.com/r', items: {$ref: '#nowhere'}}}]",
+     "custom-rules[0] (ORG1): schema: $ref '#nowhere' at items points nowhere"),
+    ("[{id: ORG1, message: m, schema: {$schema: 'https://example.com/my-dialect', type: object}}]",
+     "custom-rules[0] (ORG1): schema: $schema 'https://example.com/my-dialect' is not a JSON Schema dialect"),
     ("[{id: ORG1, message: m, schema: {}, target: pods}]", '`target` is "pods": it must be one of "object", "pod"'),
     ("[{id: ORG1, message: m, schema: {}, match: {labels: {matchExpressions: [{key: a, operator: In}]}}}]",
      "match.labels: operator In needs values"),
@@ -356,7 +393,7 @@ def test_bad_custom_rule_is_a_config_error(rules, expected, tmp_path):
     assert str(info.value).startswith(f"{tmp_path}/.linkerd-lint.yaml: custom-rules[")
 
 
-@pytest.mark.parametrize("case", [0, 1, 3])
+@pytest.mark.parametrize("case", [0, 1, 3, 9, 12])
 def test_bad_custom_rule_exits_2_in_every_command(case, tmp_path, run_cli):
     rules, expected = BAD[case]
     write(str(tmp_path), {".linkerd-lint.yaml": f"custom-rules: {rules}\n", "a.yaml": "kind: ConfigMap\n"})
