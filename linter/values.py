@@ -40,6 +40,39 @@ def resolve_vars(value):
     return None if missing else out
 
 
+UNKNOWN = object()  # substituted(): a variable without a default, filled in at deploy time
+
+
+def substituted(value):
+    """``value`` as the cluster receives it after Flux post-build substitution; ``UNKNOWN`` when a
+    variable has no default.
+
+    Flux's kustomize-controller substitutes ``${VAR}``/``${VAR:=default}`` in the YAML that
+    ``kustomize build`` prints and parses the result again.  ``kustomize build`` does not keep
+    the quotes of a string that would read back as the same string, so ``"${ENABLED:=false}"``
+    comes out as ``${ENABLED:=false}`` and, substituted, as the boolean ``false``.  Flux's own
+    documentation says so: to get the string ``"true"`` one must substitute quote characters
+    (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Post build substitution of
+    numbers and booleans").  A scalar without a variable keeps its YAML type.
+    """
+    if not isinstance(value, str) or "${" not in value:
+        return value
+    text = resolve_vars(value)
+    if text is None:
+        return UNKNOWN
+    import yaml  # already loaded by the reader; kept local so this module stays import-light
+
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    # A substituted value that reads back as a mapping or list is not a scalar any more;
+    # judging it would be guessing.
+    if isinstance(parsed, (dict, list)):
+        return UNKNOWN
+    return text if parsed is None and text.strip() not in ("", "~", "null", "Null", "NULL") else parsed
+
+
 # Kubernetes resource.Quantity: <signed-number><suffix>, suffix binary (Ki..Ei), decimal SI
 # (n u m "" k M G T P E) or exponent (e/E<int>).  No spaces, case-sensitive suffixes.
 _QUANTITY = pattern(r"^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
