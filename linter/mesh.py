@@ -16,7 +16,7 @@ from __future__ import annotations
 from linter.annotations import ADMISSION_WEBHOOKS, INJECT, INJECT_VALUES, inheritable
 from linter.located import Span, YMap
 from linter.record import Record
-from linter.values import resolve_vars
+from linter.values import UNKNOWN, resolve_vars, substituted
 
 # Namespaces the injector's namespaceSelector excludes (2.12+).
 EXCLUDED_NAMESPACES = ("kube-system", "cert-manager")
@@ -124,9 +124,9 @@ def decide(pod, namespace, version: tuple, defaults: dict) -> MeshConfig:
 
     injected, gate = requested, reason
     if requested:
-        gate = _gate(pod, namespace, version)
+        gate, known = _gate(pod, namespace, version)
         if gate:
-            injected = False
+            injected = False if known else None
         else:
             gate = reason
 
@@ -150,24 +150,40 @@ def _as_text(v: Value):
     return resolve_vars(raw)
 
 
-def _gate(pod, namespace, version: tuple) -> str | None:
-    """The injector's reasons to skip a pod that asks for injection (report.go Injectable, selectors).
+def _gate(pod, namespace, version: tuple):
+    """The injector's reason to skip a pod that asks for injection: (reason, known), or (None, True).
 
-    The kube-system/cert-manager exclusion and the object selector arrived with the 2.12
-    chart (charts/linkerd-control-plane/values.yaml proxyInjector); 2.10/2.11 select
-    namespaces by the admission-webhooks label only.
+    Sources (linkerd/linkerd2@version-2.18): ``pkg/inject/report.go`` L124-131 (``Injectable``:
+    host network, existing sidecar) and ``charts/linkerd-control-plane/values.yaml`` L497-515
+    (``proxyInjector.namespaceSelector``: kube-system, cert-manager and
+    ``config.linkerd.io/admission-webhooks NotIn [disabled]``; ``objectSelector``). The
+    kube-system/cert-manager exclusion and the object selector arrived with the 2.12 chart;
+    2.10/2.11 select namespaces by the admission-webhooks label only.
+
+    Values are judged as the cluster receives them (Flux substitution: ``${HN:=true}`` is the
+    boolean true). A gate hidden by a variable without a default makes the outcome unknown
+    (``known`` False: ``injected`` None, so meshed-only rules stay quiet), unless another gate
+    skips the pod for certain.
     """
-    if pod.spec is not None and pod.spec.get("hostNetwork") is True:
-        return "host_network_enabled"
+    unknown = None
+    host_network = substituted(pod.spec.get("hostNetwork")) if pod.spec is not None else None
+    if host_network is True:
+        return "host_network_enabled", True
+    if host_network is UNKNOWN:
+        unknown = "host_network_unresolved"
     if has_sidecar(pod):
-        return "sidecar_already_exists"
+        return "sidecar_already_exists", True
     ns_name = pod.owner.namespace
     selectors_2_12 = version >= (2, 12)
     if selectors_2_12 and ns_name in EXCLUDED_NAMESPACES:
-        return "namespace_excluded_by_webhook"
-    if namespace is not None and namespace.labels.get(ADMISSION_WEBHOOKS) == "disabled":
-        return "admission_webhooks_disabled"
+        return "namespace_excluded_by_webhook", True
+    if namespace is not None and ADMISSION_WEBHOOKS in namespace.labels:
+        webhooks = substituted(namespace.labels.get(ADMISSION_WEBHOOKS))
+        if webhooks == "disabled":
+            return "admission_webhooks_disabled", True
+        if webhooks is UNKNOWN:
+            unknown = unknown or "admission_webhooks_unresolved"
     labels = pod.labels
     if selectors_2_12 and ("linkerd.io/control-plane-component" in labels or "linkerd.io/cni-resource" in labels):
-        return "excluded_by_object_selector"
-    return None
+        return "excluded_by_object_selector", True
+    return unknown, unknown is None

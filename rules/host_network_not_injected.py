@@ -1,5 +1,6 @@
 from linter.context import value_of
 from linter.rule import Example, Severity, rule
+from linter.values import substituted
 
 from ._proxy import inject_related
 
@@ -21,7 +22,7 @@ from ._proxy import inject_related
         "`linkerd.io/inject: disabled` on the pod template so nobody expects it to be meshed."
     ),
     references=(
-        "linkerd/linkerd2 pkg/inject/report.go (Injectable: hostNetworkEnabled)",
+        "linkerd/linkerd2 pkg/inject/report.go@version-2.18 L90, L124-128 (Report.HostNetwork; Injectable: hostNetworkEnabled)",
         "https://linkerd.io/2-edge/features/proxy-injection/",
     ),
     bad=Example(
@@ -65,12 +66,17 @@ from ._proxy import inject_related
 )
 def check(ctx):
     mesh, pod = ctx.mesh, ctx.pod
-    if mesh is None or mesh.requested is not True or pod.spec is None or pod.spec.get("hostNetwork") is not True:
+    if mesh is None or mesh.requested is not True or pod.spec is None:
+        return
+    # as the cluster receives it: Flux turns `${HOST_NETWORK:=true}` into the boolean true
+    if substituted(pod.spec.get("hostNetwork")) is not True:
         return
     via = " (through its Namespace)" if mesh.inject is not None and mesh.inject.source == "namespace" else ""
+    raw = pod.spec.get("hostNetwork")
+    how = f" (the default of {raw})" if isinstance(raw, str) else ""
     ctx.report(
         value_of(pod.spec, "hostNetwork"),
-        f"{ctx.resource.kind} {ctx.resource.name} asks for Linkerd injection{via} but uses hostNetwork: true; "
+        f"{ctx.resource.kind} {ctx.resource.name} asks for Linkerd injection{via} but uses hostNetwork: true{how}; "
         "the proxy injector skips host-network pods, so it runs without a proxy",
         related=inject_related(ctx),
     )

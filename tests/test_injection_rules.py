@@ -223,3 +223,72 @@ def test_inject_on_linkerd_rendered_service_is_quiet(tmp_path):
         "    linkerd.io/inject: enabled\nspec:\n  ports: [{port: 8085}]\n"
     )
     assert places(lint(tmp_path, {"svc.yaml": svc}, "LNK111")) == []
+
+
+# -- Flux variables in the injector's gates ----------------------------------------
+# Flux substitutes after kustomize build has dropped the quotes, so `"${HN:=true}"` reaches the
+# cluster as the boolean true; a variable without a default leaves the pod's mesh state unknown.
+
+PORT_4191 = ["- name: app\n  image: nginx\n  ports: [{containerPort: 4191}]"]
+
+
+def _context(tmp_path):
+    import json
+
+    run = subprocess.run([sys.executable, "-m", "linter", "context", "--format", "json", "."],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return {p["object"]: (p["meshed"], p["reason"]) for p in json.loads(run.stdout)["pod_templates"]}
+
+
+@pytest.mark.parametrize("value", ["${HOST_NETWORK:=true}", '"${HOST_NETWORK:=true}"', "${HOST_NETWORK:-yes}"])
+def test_host_network_default_true_is_judged(tmp_path, value):
+    app = deployment(annotations=INJECT, spec=f"hostNetwork: {value}", containers=PORT_4191)
+    r = lint(tmp_path, {"app.yaml": app}, ["LNK106", "LNK301"])
+    # not injected: LNK106 at the value, and no proxy-port collision (there is no proxy)
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK106", *at(app, value))]
+    assert f"the default of {value.strip(chr(34))}" in messages(r)[0]
+    assert _context(tmp_path)["Deployment shop/web"] == ("no", "host_network_enabled")
+
+
+def test_host_network_default_false_is_meshed(tmp_path):
+    app = deployment(annotations=INJECT, spec='hostNetwork: "${HOST_NETWORK:=false}"', containers=PORT_4191)
+    r = lint(tmp_path, {"app.yaml": app}, ["LNK106", "LNK301"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK301", *at(app, "4191"))]
+
+
+def test_host_network_without_default_leaves_mesh_unknown(tmp_path):
+    app = deployment(annotations=INJECT, spec="hostNetwork: ${HOST_NETWORK}", containers=PORT_4191)
+    r = lint(tmp_path, {"app.yaml": app}, ["LNK106", "LNK301", "LNK201"])
+    assert places(r) == []  # neither "skipped" nor "meshed": meshed-only rules stay quiet
+    assert _context(tmp_path)["Deployment shop/web"] == ("unknown", "host_network_unresolved")
+
+
+def test_host_network_unknown_but_another_gate_skips_for_certain(tmp_path):
+    ns = namespace(labels="config.linkerd.io/admission-webhooks: disabled", annotations=INJECT)
+    app = deployment(spec="hostNetwork: ${HOST_NETWORK}")
+    r = lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK106", "LNK109"])
+    assert [(f.rule_id, f.path, f.span.line, f.span.col) for f in r.findings] == [("LNK109", "app.yaml", *at(app, "template"))]
+
+
+def test_admission_webhooks_label_default_disabled_across_files(tmp_path):
+    ns = namespace(labels='config.linkerd.io/admission-webhooks: "${AW:=disabled}"')
+    app = deployment(annotations=INJECT, containers=PORT_4191)
+    r = lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK109", "LNK301"])
+    assert [(f.rule_id, f.path, f.span.line, f.span.col) for f in r.findings] == [("LNK109", "app.yaml", *at(app, "enabled"))]
+    assert [(x.path, x.span.line, x.span.col) for x in r.findings[0].related] == [("ns.yaml", *at(ns, '"${AW'))]
+    assert _context(tmp_path)["Deployment shop/web"] == ("no", "admission_webhooks_disabled")
+
+
+def test_admission_webhooks_label_default_enabled_is_meshed(tmp_path):
+    ns = namespace(labels='config.linkerd.io/admission-webhooks: "${AW:=enabled}"')
+    app = deployment(annotations=INJECT, containers=PORT_4191)
+    r = lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK109", "LNK301"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK301", *at(app, "4191"))]
+
+
+def test_admission_webhooks_label_without_default_leaves_mesh_unknown(tmp_path):
+    ns = namespace(labels='config.linkerd.io/admission-webhooks: "${AW}"')
+    app = deployment(annotations=INJECT, containers=PORT_4191)
+    assert places(lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK109", "LNK301"])) == []
+    assert _context(tmp_path)["Deployment shop/web"] == ("unknown", "admission_webhooks_unresolved")
