@@ -8,8 +8,12 @@ object, the same object in another file (a manifest that was moved or renamed).
 Findings on a file as a whole (parse errors) need the same file.  An entry with
 ``count: 2`` accepts two findings with one identity (e.g. two containers' worth).
 
-Entries that match nothing any more are *stale*: the problem was fixed (or its object
-renamed); ``--write-baseline`` again to drop them.
+An entry is *judged* by a run when its rule ran on its file: the file was read (or is
+gone), the rule was selected, and no per-file ignore turned it off there.  Judged entries
+that match nothing any more are *stale*: the problem was fixed (or its object renamed);
+``--write-baseline`` again to drop them.  An entry the run did not judge is never called
+stale, and ``--write-baseline`` keeps it: a narrowed run (``--select LNK101``, one file
+from pre-commit) cannot tell whether its finding is still there.
 """
 
 from __future__ import annotations
@@ -52,10 +56,14 @@ def entry_of(f, base_dir: str, cwd: str) -> Entry:
     return Entry(f.rule_id, _rel(f.path, base_dir, cwd), f.resource, format_path(f.field_path), f.message)
 
 
-def dumps(findings, baseline_path: str, cwd: str, tool_version: str = "") -> str:
+def dumps(findings, baseline_path: str, cwd: str, tool_version: str = "", keep=()) -> str:
+    """The baseline of ``findings``, plus the ``keep`` entries (Entry, count) of an older one."""
     base = os.path.dirname(os.path.abspath(baseline_path))
     counts: Counter = Counter()
     first: dict = {}
+    for e, n in keep:
+        counts[e.key] += n
+        first.setdefault(e.key, e)
     for f in findings:
         e = entry_of(f, base, cwd)
         counts[e.key] += 1
@@ -71,6 +79,40 @@ def dumps(findings, baseline_path: str, cwd: str, tool_version: str = "") -> str
     import json  # this module is imported by every check run; json only when a baseline is used
 
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def judge(base_dir: str, cwd: str, checked=None, rules=None, per_file=None):
+    """``judged(key, gone) -> bool``: whether a run judged an entry (see the module's text).
+
+    ``checked``: display paths of the files the run read (None: every file); ``rules``: the ids
+    of the rules that ran (None: every rule); ``per_file``: the per-file-ignores setting
+    (upper-case ids) as the engine applies it, to display paths.
+    """
+    seen = None if checked is None else {_rel(p, base_dir, cwd): p for p in checked}
+
+    def judged(key, gone=()) -> bool:
+        rule, path = key[0], key[1]
+        if rules is not None and rule not in rules:
+            return False
+        if path in gone or seen is None:
+            display = path if path.startswith("<") else _display(os.path.join(base_dir, path), cwd)
+        elif path in seen:
+            display = seen[path]
+        else:
+            return False  # a file that exists but was not read
+        if per_file:
+            from linter.suppress import per_file_ignored
+
+            return not per_file_ignored(per_file, display, rule)
+        return True
+
+    return judged
+
+
+def _display(path: str, cwd: str) -> str:
+    from linter.files import display_path
+
+    return display_path(os.path.normpath(path), cwd)
 
 
 class Baseline(Record):
@@ -106,14 +148,29 @@ class Baseline(Record):
             messages.setdefault(key, str(row.get("message", "")))
         return cls(path, entries, messages)
 
-    def split(self, findings, cwd: str, checked=None) -> tuple[list, int, list]:
+    @property
+    def base_dir(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    def gone(self) -> set:
+        """Entry paths whose file no longer exists."""
+        base = self.base_dir
+        return {k[1] for k in self.entries if not k[1].startswith("<") and not os.path.exists(os.path.join(base, k[1]))}
+
+    def unjudged(self, judged) -> list:
+        """The entries a run did not judge, as (Entry, count): what --write-baseline keeps."""
+        gone = self.gone()
+        return [(Entry(*key, self.messages.get(key, "")), n) for key, n in sorted(self.entries.items())
+                if n > 0 and not judged(key, gone)]
+
+    def split(self, findings, cwd: str, judged=None) -> tuple[list, int, list]:
         """(findings not in the baseline, how many were, stale entries as (Entry, count)).
 
-        ``checked``: display paths of the files this run read (None: all of them); an entry
-        for a file that exists but was not read (pre-commit passes only changed files) is
-        neither used for another file nor called stale.
+        ``judged`` (from ``judge``; None: every entry) says which entries the run could judge:
+        only those can be stale.  An entry for a file that exists but was not read
+        (pre-commit passes only changed files) is never used for another file.
         """
-        base = os.path.dirname(os.path.abspath(self.path))
+        base = self.base_dir
         left = Counter(self.entries)
         keys = [entry_of(f, base, cwd).key for f in findings]
         accepted = [False] * len(findings)
@@ -121,7 +178,7 @@ class Baseline(Record):
             if left[key] > 0:
                 left[key] -= 1
                 accepted[i] = True
-        gone = {k[1] for k in left if not k[1].startswith("<") and not os.path.exists(os.path.join(base, k[1]))}
+        gone = self.gone()
         by_object: dict = {}
         for key, n in left.items():
             if n > 0 and key[2] and key[1] in gone:
@@ -134,11 +191,10 @@ class Baseline(Record):
                     left[cand] -= 1
                     accepted[i] = True
                     break
-        seen = None if checked is None else {_rel(p, base, cwd) for p in checked}
         new = [f for f, ok in zip(findings, accepted) if not ok]
         stale = [
             (Entry(*key, self.messages.get(key, "")), n)
             for key, n in sorted(left.items())
-            if n > 0 and (seen is None or key[1] in seen or key[1] in gone)
+            if n > 0 and (judged is None or judged(key, gone))
         ]
         return new, sum(accepted), stale

@@ -68,14 +68,8 @@ class CheckRun:
 
     def execute(self, *, fix=False, diff=False, unsafe=False, baseline=None, write_baseline=None) -> None:
         self.unsafe = unsafe
-        base = None
-        if baseline:
-            from linter.baseline import Baseline, BaselineError
-
-            try:
-                base = Baseline.load(baseline)
-            except BaselineError as e:
-                raise CheckError(str(e)) from None
+        base = _load_baseline(baseline) if baseline else None
+        old = _existing_baseline(write_baseline) if write_baseline else None
         engine = Engine(self.settings, self.registry, self.chosen, keep_sources=bool(fix or diff), jobs=self.jobs)
         engine.progress = self.progress
         if fix or diff:
@@ -101,14 +95,28 @@ class CheckRun:
         if write_baseline:
             from linter.baseline import dumps
 
-            text = dumps(self.findings, write_baseline, self.cwd, _version())
+            kept = old.unjudged(self._judge(old)) if old is not None else []
+            text = dumps(self.findings, write_baseline, self.cwd, _version(), keep=kept)
             self._write(write_baseline, text.encode("utf-8"))
             self.wrote_baseline = True
-            _note(f"wrote {len(self.findings)} finding{'s' if len(self.findings) != 1 else ''} to baseline {write_baseline}")
+            n = len(self.findings)
+            note = f"wrote {n} finding{'s' if n != 1 else ''} to baseline {write_baseline}"
+            k = sum(count for _, count in kept)
+            if k:
+                note += (f" and kept {k} earlier entr{'ies' if k != 1 else 'y'} of rules or files this run did not check "
+                         "(delete the file first to start afresh)")
+            _note(note)
         elif base is not None:
-            checked = self.result.inventory.reported if self.result.inventory is not None else None
-            self.findings, matched, stale = base.split(self.findings, self.cwd, checked)
+            self.findings, matched, stale = base.split(self.findings, self.cwd, self._judge(base))
             self._stale_notes(baseline, stale)
+
+    def _judge(self, baseline):
+        """Which of ``baseline``'s entries this run judged: their rule ran on their file."""
+        from linter.baseline import judge
+
+        checked = self.result.inventory.reported if self.result.inventory is not None else None
+        per_file = {k: [i.upper() for i in v] for k, v in self.settings.per_file_ignores.items()}
+        return judge(baseline.base_dir, self.cwd, checked, rules=set(self.chosen), per_file=per_file)
 
     def _fix_notes(self) -> None:
         from linter import fix as fix_mod
@@ -145,8 +153,9 @@ class CheckRun:
         if not stale:
             return
         n = sum(count for _, count in stale)
-        _note(f"{n} baseline entr{'ies' if n != 1 else 'y'} in {baseline} no longer match "
-              f"(fixed, or the object was renamed); run with --write-baseline {baseline} to drop them:")
+        _note(f"{n} baseline entr{'ies' if n != 1 else 'y'} in {baseline} no longer match{'es' if n == 1 else ''} "
+              f"(fixed, or the object was renamed); run with --write-baseline {baseline} to drop "
+              f"{'them' if n != 1 else 'it'}:")
         for entry, count in stale[:20]:
             where = f"{entry.path} {entry.resource} {entry.field}".rstrip()
             _err(f"  {entry.rule} {where}" + (f" (x{count})" if count > 1 else ""))
@@ -204,6 +213,32 @@ class CheckRun:
             return 0
         limit = Severity.parse(self.settings.fail_on)
         return 1 if any(f.severity >= limit for f in self.findings) else 0
+
+
+def _load_baseline(path: str):
+    from linter.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(path)
+    except BaselineError as e:
+        raise CheckError(str(e)) from None
+
+
+def _existing_baseline(path: str):
+    """The baseline --write-baseline is about to replace (None: no file, or an empty one).
+
+    A file that is there but is not a baseline is refused rather than overwritten."""
+    try:
+        if os.path.getsize(path) == 0:
+            return None
+    except OSError:
+        return None  # not there (or not readable: writing will say so)
+    from linter.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(path)
+    except BaselineError as e:
+        raise CheckError(f"{e}; --write-baseline will not overwrite it (delete it, or name another file)") from None
 
 
 def _version() -> str:

@@ -113,3 +113,82 @@ def test_bad_baseline_is_a_usage_error(run_cli, tmp_path):
                           ("broken.json", "broken.json is not a linkerd-lint baseline (not JSON")):
         proc = run_cli("check", "--baseline", name, ".")
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    config.linkerd.io/proxy-cpu-limit: "1"
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers: [{name: web, image: "nginx:1"}]
+"""
+LNK102 = ("LNK102", "deploy.yaml", "Deployment/shop/web", 'metadata.annotations["config.linkerd.io/proxy-cpu-limit"]')
+
+
+def entries(tmp_path, name="b.json"):
+    return [(e["rule"], e["path"], e["resource"], e["field"]) for e in json.loads((tmp_path / name).read_text())["findings"]]
+
+
+def test_entries_of_rules_that_did_not_run_are_not_stale(run_cli, tmp_path):
+    """--select, --ignore and per-file ignores narrow what a run judges: following the 'drop them'
+    advice must never delete accepted findings of rules that did not run."""
+    setup(tmp_path, {"ns.yaml": ns("a"), "deploy.yaml": DEPLOY})
+    assert run_cli("check", "--select", "LNK101,LNK102", "--write-baseline", "b.json", ".").returncode == 0
+    assert entries(tmp_path)[1] == LNK102 and len(entries(tmp_path)) == 2
+    for args in (["--select", "LNK101"], ["--select", "LNK101,LNK102", "--ignore", "LNK102"]):
+        proc = run_cli("check", *args, "--baseline", "b.json", ".")
+        assert (proc.returncode, proc.stderr) == (0, ""), (args, proc.stderr)
+    (tmp_path / ".linkerd-lint.yaml").write_text("select: [LNK101, LNK102]\nper-file-ignores:\n  deploy.yaml: [LNK102]\n")
+    proc = run_cli("check", "--baseline", "b.json", ".")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    (tmp_path / ".linkerd-lint.yaml").unlink()
+    # the LNK101 finding is fixed: only its entry is stale, and the message is singular
+    (tmp_path / "ns.yaml").write_text(ns("a", "enabled"))
+    proc = run_cli("check", "--select", "LNK101", "--baseline", "b.json", ".")
+    assert proc.returncode == 0
+    assert proc.stderr == (
+        "linkerd-lint: 1 baseline entry in b.json no longer matches (fixed, or the object was renamed); "
+        "run with --write-baseline b.json to drop it:\n"
+        '  LNK101 ns.yaml Namespace//a metadata.annotations["linkerd.io/inject"]\n'
+    )
+
+
+def test_write_baseline_keeps_entries_the_run_did_not_judge(run_cli, tmp_path):
+    setup(tmp_path, {"ns.yaml": ns("a"), "other.yaml": ns("b"), "deploy.yaml": DEPLOY})
+    assert run_cli("check", "--select", "LNK101,LNK102", "--write-baseline", "b.json", ".").returncode == 0
+    assert len(entries(tmp_path)) == 3
+    (tmp_path / "ns.yaml").write_text(ns("a", "enabled"))  # fixed
+    # following the stale advice with the same narrowed selection drops the fixed entry only
+    proc = run_cli("check", "--select", "LNK101", "--write-baseline", "b.json", ".")
+    assert proc.returncode == 0
+    assert proc.stderr == ("linkerd-lint: wrote 1 finding to baseline b.json and kept 1 earlier entry of rules or files "
+                           "this run did not check (delete the file first to start afresh)\n")
+    assert entries(tmp_path) == [("LNK101", "other.yaml", "Namespace//b", 'metadata.annotations["linkerd.io/inject"]'), LNK102]
+    # one file (as pre-commit passes it): the other files' entries stay
+    (tmp_path / "other.yaml").write_text(ns("b", "enabled"))
+    proc = run_cli("check", "--select", "LNK101,LNK102", "--write-baseline", "b.json", "deploy.yaml")
+    assert proc.returncode == 0 and "wrote 1 finding" in proc.stderr and "kept 1 earlier entry" in proc.stderr
+    assert len(entries(tmp_path)) == 2
+    # a whole run judges everything: the fixed one goes
+    proc = run_cli("check", "--select", "LNK101,LNK102", "--write-baseline", "b.json", ".")
+    assert proc.stderr == "linkerd-lint: wrote 1 finding to baseline b.json\n"
+    assert entries(tmp_path) == [LNK102]
+
+
+def test_write_baseline_does_not_overwrite_other_files(run_cli, tmp_path):
+    setup(tmp_path, {"ns.yaml": ns("a"), "notes.json": '{"mine": true}\n', "empty.json": ""})
+    proc = run_cli("check", "--write-baseline", "notes.json", "ns.yaml")
+    assert proc.returncode == 2
+    assert "notes.json is not a linkerd-lint baseline" in proc.stderr and "will not overwrite it" in proc.stderr
+    assert (tmp_path / "notes.json").read_text() == '{"mine": true}\n'
+    assert run_cli("check", "--select", "LNK101", "--write-baseline", "empty.json", "ns.yaml").returncode == 0
+    assert len(entries(tmp_path, "empty.json")) == 1
