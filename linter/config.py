@@ -206,19 +206,29 @@ def _pyproject_table(path: str, *, discovering: bool = False):
             raise ConfigError(f"{path}: cannot read TOML: {e}") from None
         if not may_name_table(raw.decode("utf-8", "replace")):
             return None  # not parsed: a broken pyproject.toml about something else is not our concern
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib
-        except ImportError:
-            return None
+    tomllib = _toml_parser(path)
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except (OSError, ValueError) as e:
         raise ConfigError(f"{path}: cannot read TOML: {e}") from None
     return data.get("tool", {}).get("linkerd-lint")
+
+
+def _toml_parser(path: str):
+    """tomllib (Python 3.11+) or tomli (a dependency on 3.10).  Without either the table could
+    only be ignored, and a run with the wrong settings is worse than no run: exit 2."""
+    try:
+        import tomllib
+    except ImportError:
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise ConfigError(
+                f"{path}: reading [tool.linkerd-lint] needs a TOML parser: Python 3.11+ has tomllib; "
+                "on Python 3.10 install tomli (pip install 'tomli>=1.1'), or use .linkerd-lint.yaml"
+            ) from None
+    return tomllib
 
 
 def load_raw(path: str) -> tuple[dict, str]:
