@@ -33,7 +33,8 @@ CHECK_OPTIONS = (
     Option("fmt", ("-f", "--format"), "multiple",
            "text (default), json, sarif, github, gitlab or junit; repeat for several reports."),
     Option("output", ("-o", "--output"), "multiple",
-           "Write the n-th --format's report to FILE (repeatable); a report without one goes to stdout.", path=True),
+           "Write the report of the --format just before it to FILE (before any --format: the text report); "
+           "a report without one goes to stdout.", path=True),
     Option("select", ("--select",), "multiple", "Rules to run: ids, prefixes (LNK1), names or ALL. Comma-separated."),
     Option("ignore", ("--ignore",), "multiple", "Rules not to run. Comma-separated."),
     Option("extend_select", ("--extend-select",), "multiple", "Rules to add to the configured selection."),
@@ -77,8 +78,13 @@ for _opt in CHECK_OPTIONS:
 del _opt, _flag
 
 
+# -o belongs to the -f written before it, so their interleaving matters: both parsers also
+# hand over ``reports``, the (dest, value) pairs of -f and -o in command-line order.
+REPORT_DESTS = ("fmt", "output")
+
+
 def defaults() -> dict:
-    out = {"paths": ()}
+    out = {"paths": (), "reports": ()}
     for opt in CHECK_OPTIONS:
         out[opt.dest] = () if opt.kind == "multiple" else opt.default
     return out
@@ -93,6 +99,7 @@ def parse_check(args: list) -> dict | None:
     params = defaults()
     multiples: dict = {}
     paths = []
+    reports = []
     i = 0
     while i < len(args):
         arg = args[i]
@@ -121,6 +128,8 @@ def parse_check(args: list) -> dict | None:
                 return None  # an option where a value belongs: let click judge
             if opt.kind == "multiple":
                 multiples.setdefault(opt.dest, []).append(value)
+                if opt.dest in REPORT_DESTS:
+                    reports.append((opt.dest, value))
             elif opt.kind == "choice":
                 if value not in opt.choices:
                     return None
@@ -138,4 +147,5 @@ def parse_check(args: list) -> dict | None:
     for dest, values in multiples.items():
         params[dest] = tuple(values)
     params["paths"] = tuple(paths)
+    params["reports"] = tuple(reports)
     return params

@@ -1,9 +1,11 @@
 """What ``check`` does once its inputs are known: lint (and fix), apply a baseline, write the
 reports, and decide the exit code.
 
-Reports: ``--format`` and ``--output`` repeat and pair up in order (the n-th ``--output`` is
-the file of the n-th ``--format``); a format without an output goes to stdout, and only one
-may.  So ``-f sarif -o results.sarif -f text`` writes SARIF for upload and shows text.
+Reports: ``--format`` and ``--output`` repeat; each ``--output`` is the file of the
+``--format`` written just before it (before any: the default text report's).  A format
+without an output goes to stdout, and only one may.  So ``-f sarif -o results.sarif -f text``
+writes SARIF for upload and shows text.  When every report goes to a file, the one-line
+summary goes to stderr, so a CI log still shows the outcome.
 """
 
 from __future__ import annotations
@@ -22,17 +24,29 @@ class CheckError(Exception):
     """A usage or I/O problem found while running: stderr and exit code 2."""
 
 
-def plan_reports(formats, outputs, *, statistics: bool = False) -> list:
-    """[(format, path or None for stdout)] from the repeated --format/--output options."""
-    formats, outputs = list(formats) or ["text"], list(outputs)
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise CheckError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if len(outputs) > len(formats):
-        raise CheckError(f"{len(outputs)} --output files for {len(formats)} --format (they pair up in order)")
-    plan = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+def plan_reports(reports, *, statistics: bool = False) -> list:
+    """[(format, path or None for stdout)] from the -f/-o options in command-line order.
+
+    Each --output is the file of the --format written just before it; an --output before any
+    --format is the file of the default text report.  A report without one goes to stdout
+    (``-o -`` says so explicitly), and only one report may.
+    """
+    plan: list = []
+    for dest, value in reports:
+        if dest == "fmt":
+            if value not in FORMATS:
+                raise CheckError(f"unknown format {value!r} (choose from {', '.join(FORMATS)})")
+            plan.append([value, None, False])
+            continue
+        if not plan:
+            plan.append(["text", None, False])  # -o before any -f: the default text report's file
+        if plan[-1][2]:
+            raise CheckError(f"two --output files ({plan[-1][1] or '-'}, {value}) for one --format {plan[-1][0]}: "
+                             "an --output belongs to the --format just before it")
+        plan[-1][1:] = [None if value == "-" else value, True]
+    plan = [(fmt, path) for fmt, path, _ in plan] or [("text", None)]
     if sum(1 for _, path in plan if path is None) > 1:
-        raise CheckError("only one report can go to stdout: give the others an --output FILE")
+        raise CheckError("only one report can go to stdout: give the others an --output FILE (right after their --format)")
     paths = [os.path.abspath(p) for _, p in plan if p]
     if len(set(paths)) != len(paths):
         raise CheckError("two reports would be written to the same --output file")
@@ -195,6 +209,11 @@ class CheckRun:
             else:
                 stream.write(text)
                 stream.flush()
+        if self.diff is None and not quiet and all(path for _, path in plan):
+            # every report went to a file: the CI log still shows the outcome
+            from linter.report.text import summary
+
+            _err(summary(self.findings, self.result.files_checked, fixed=fixed, unsafe=self.unsafe))
 
     def _diff_summary(self) -> None:
         n = self.outcome.fixed
@@ -298,7 +317,7 @@ def check_command(p: dict, version: str) -> int:
     """
     from linter.files import InputError, discover, display_path
 
-    reports = plan_reports(p["fmt"], p["output"], statistics=p["statistics"])
+    reports = plan_reports(p["reports"], statistics=p["statistics"])
     cwd = os.getcwd()
     settings = load_settings(
         p["config_file"],

@@ -12,7 +12,7 @@ import sys
 import click
 
 from linter import __version__
-from linter.argv import CHECK_OPTIONS
+from linter.argv import CHECK_OPTIONS, REPORT_DESTS
 
 
 class UsageFailure(click.ClickException):
@@ -97,7 +97,33 @@ def _with_check_options(fn):
     return click.argument("paths", nargs=-1, type=click.Path())(fn)
 
 
-@cli.command()
+class _CheckCommand(click.Command):
+    """``check``: an --output belongs to the --format written before it, and click keeps each
+    option's values but not how they interleave; the parser's record of the order it met the
+    options in gives ``reports`` (as linter/argv.py builds it)."""
+
+    def make_parser(self, ctx):
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args):
+            opts, largs, order = parse(args=args)
+            values = {dest: iter(opts.get(dest) or ()) for dest in REPORT_DESTS}
+            ctx.meta["linkerd_lint.reports"] = tuple(
+                (p.name, next(values[p.name])) for p in order if getattr(p, "name", None) in REPORT_DESTS
+            )
+            return opts, largs, order
+
+        parser.parse_args = parse_args
+        return parser
+
+    def parse_args(self, ctx, args):
+        rest = super().parse_args(ctx, args)
+        ctx.params["reports"] = ctx.meta.pop("linkerd_lint.reports", ())
+        return rest
+
+
+@cli.command(cls=_CheckCommand)
 @_with_check_options
 def check(**params):
     """Lint manifests in PATHS (files or directories; - for stdin)."""

@@ -44,6 +44,8 @@ PLAIN = [
     ["--jobs", "02"],
     ["--linkerd-version", "2.17", "--linkerd-version", "2.18"],  # the last one wins
     ["-o", "-", "-f", "json"],
+    ["-f", "sarif", "-o", "r.sarif", "-f", "text", "-f", "gitlab", "-o", "gl.json"],  # -o: the -f before it
+    ["-o", "t.txt", "--format=json", "--output=j.json", "x.yaml", "-fjunit", "-oj.xml"],
     ["--format="],  # an empty value: click passes it on too (and check rejects it)
 ]
 

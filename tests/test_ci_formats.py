@@ -198,7 +198,9 @@ def test_several_reports_in_one_run(run_cli, rendered, tmp_path, sarif_schema):
     "args, message",
     [
         (("-f", "json", "-f", "text"), "only one report can go to stdout"),
-        (("-o", "a", "-o", "b"), "2 --output files for 1 --format"),
+        (("-o", "a", "-o", "b"), "two --output files (a, b) for one --format text"),
+        (("-f", "sarif", "-f", "json", "-o", "a", "-o", "b"), "two --output files (a, b) for one --format json"),
+        (("-o", "a", "-f", "json", "-f", "github"), "only one report can go to stdout"),
         (("-f", "json", "-o", "a", "-f", "sarif", "-o", "a"), "same --output file"),
         (("-f", "yaml",), "unknown format 'yaml'"),
         (("-f", "sarif", "--statistics"), "--statistics needs a text or json report"),
@@ -268,3 +270,40 @@ def test_junit_fails_only_at_or_above_fail_on(run_cli, tmp_path):
     proc = run_cli(*args, "--fail-on", "none")
     root, got = cases(proc)
     assert proc.returncode == 0 and root.get("failures") == "0" and {g[0] for g in got} == {"pass"}
+
+
+def test_reports_parse_the_same_on_both_paths():
+    """-o belongs to the -f before it: the fast parser and click hand over the same order."""
+    from linter.argv import parse_check
+    from linter.cli import check as click_check
+
+    args = ["-f", "sarif", "-o", "r.sarif", "-f", "text", "-f", "gitlab", "-o", "gl.json", "."]
+    with click_check.make_context("check", list(args)) as ctx:
+        assert ctx.params["reports"] == parse_check(args)["reports"] == (
+            ("fmt", "sarif"), ("output", "r.sarif"), ("fmt", "text"), ("fmt", "gitlab"), ("output", "gl.json"))
+
+
+@pytest.mark.parametrize("via_click", [False, True], ids=["fast", "click"])
+def test_each_output_belongs_to_the_format_before_it(run_cli, rendered, tmp_path, via_click):
+    """The n-th -o used to pair with the n-th -f: this wrote the text report into gl.json."""
+    tail = ("--", rendered) if via_click else (rendered,)  # `--` sends the line to click
+    proc = check(run_cli, "-f", "sarif", "-o", "r.sarif", "-f", "text", "-f", "gitlab", "-o", "gl.json", *tail)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("out/shop.yaml:8:24: LNK101 [error]")
+    assert [i["check_name"] for i in json.loads((tmp_path / "gl.json").read_text())] == ["LNK101", "LNK102", "LNK202"]
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+    assert proc.stderr == ""  # text is on stdout: no second summary
+    # an -o before any -f is the default text report's file; json goes to stdout
+    proc = check(run_cli, "-o", "t.txt", "-f", "json", *tail)
+    assert json.loads(proc.stdout)["summary"]["findings"] == 3
+    assert (tmp_path / "t.txt").read_text().splitlines()[-1].startswith("Found 3 findings (3 errors) in 1 file")
+
+
+def test_summary_on_stderr_when_every_report_goes_to_a_file(run_cli, rendered, tmp_path):
+    proc = check(run_cli, "-f", "sarif", "-o", "r.sarif", "-f", "junit", "-o", "j.xml", rendered)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == "Found 3 findings (3 errors) in 1 file; 2 fixable with --fix (1 more with --unsafe-fixes).\n"
+    proc = check(run_cli, "-q", "-f", "sarif", "-o", "r.sarif", rendered)
+    assert proc.returncode == 1 and proc.stdout == proc.stderr == ""
+    proc = run_cli("check", "-f", "json", "-o", "r.json", "--select", "LNK001", rendered)
+    assert proc.returncode == 0 and proc.stderr == "All clear: 1 file checked, no findings.\n"
