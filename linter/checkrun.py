@@ -260,6 +260,16 @@ def _existing_baseline(path: str):
         raise CheckError(f"{e}; --write-baseline will not overwrite it (delete it, or name another file)") from None
 
 
+def _without_own_files(targets: list, paths, cwd: str) -> list:
+    """``targets`` without the run's own files (its baseline, the reports and baseline it writes):
+    `check -f json -o report.json .` must not read last run's report as a manifest."""
+    own = {os.path.realpath(os.path.join(cwd, p)) for p in paths if p and p != "-"}
+    if not own or not targets:
+        return targets
+    names = {os.path.basename(p) for p in own}  # realpath only for files that can be one of them
+    return [t for t in targets if os.path.basename(t[0]) not in names or os.path.realpath(os.path.join(cwd, t[0])) not in own]
+
+
 def _version() -> str:
     from linter import __version__
 
@@ -358,6 +368,8 @@ def check_command(p: dict, version: str) -> int:
         ctx_targets = discover(ctx_existing, cwd, exclude_globs) if ctx_existing else []
     except InputError as e:
         raise CheckError(str(e)) from None
+    own = [p["baseline_file"], p["write_baseline"]] + [path for _, path in reports]
+    targets, ctx_targets = _without_own_files(targets, own, cwd), _without_own_files(ctx_targets, own, cwd)
     for x in ctx_missing:
         _note(f"warning: context path {x} does not exist")
     if not targets and stdin is None:

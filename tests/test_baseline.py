@@ -192,3 +192,17 @@ def test_write_baseline_does_not_overwrite_other_files(run_cli, tmp_path):
     assert (tmp_path / "notes.json").read_text() == '{"mine": true}\n'
     assert run_cli("check", "--select", "LNK101", "--write-baseline", "empty.json", "ns.yaml").returncode == 0
     assert len(entries(tmp_path, "empty.json")) == 1
+
+
+def test_the_runs_own_files_are_not_inputs(run_cli, tmp_path):
+    """The baseline and the reports a run writes sit beside the manifests: never read back as input."""
+    setup(tmp_path, {"ns.yaml": ns("a"), "out/.keep": ""})
+    proc = run_cli("check", "--select", "LNK101", "--write-baseline", "b.json", ".")
+    assert proc.stderr == "linkerd-lint: wrote 1 finding to baseline b.json\n"
+    proc = run_cli("check", "--select", "LNK101", "--write-baseline", "b.json", ".")
+    assert proc.stderr == "linkerd-lint: wrote 1 finding to baseline b.json\n"
+    for _ in range(2):  # the second run finds last run's report.json and gitlab.json in the tree
+        proc = run_cli("check", "--baseline", "b.json", "-f", "json", "-o", "out/report.json", "-f", "gitlab",
+                       "-o", "gitlab.json", "-f", "text", ".")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "All clear: 1 file checked, no findings.\n", "")
+    assert json.loads((tmp_path / "out/report.json").read_text())["summary"]["files"] == 1
