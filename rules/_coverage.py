@@ -8,7 +8,9 @@ here.  So a rule judges a reference into namespace N only when N is *covered*:
 
 * the input holds other objects of N of the kind the reference looks for (a Server
   looking for pods needs pod templates of N; an AuthorizationPolicy naming a Server
-  needs Servers of N), the referring object itself not counting; and
+  needs Servers of N), the referring object itself not counting; or, for the policy
+  lookups that pass ``near`` (LNK604, LNK607, LNK608), the input holds N's *workloads*
+  in the referring object's directory tree (see below); and
 * nothing in the input renders objects into N that the input does not show: a Flux
   ``HelmRelease`` or ``Kustomization`` with a ``targetNamespace`` N, or an Argo CD
   ``Application`` whose destination is N; and
@@ -17,11 +19,30 @@ here.  So a rule judges a reference into namespace N only when N is *covered*:
   the namespaces such a file's text names (``inventory.unread``); one whose text is
   unknown leaves no namespace covered.
 
-"Of the kind the reference looks for" is stricter than "any object of N", on purpose: a
-policy directory linted without its apps (or a pre-commit run on one changed file) holds
-Servers and AuthorizationPolicies of N but none of its Deployments, and must not be told
-that every Server selects nothing.  Measured on the real-world corpus (see the issue 5
-report), "any object of N" gave false positives that "same kind" does not.
+The issue's definition is "the input holds other objects of that namespace".  Taken
+literally it misfires on a policy directory linted without its apps (or a pre-commit run
+on one changed file): it holds Servers and AuthorizationPolicies of N but none of its
+Deployments, and must not be told that every Server selects nothing.  Taken as "objects
+of the kind looked for" only, it misses the plainest case: one file with a Namespace, a
+Deployment and the Server for it, and no AuthorizationPolicy anywhere, says nothing.
+
+So policy lookups (``near=referrer``) also count N as covered when a pod template or a
+Service of N was read from the referring object's directory tree: the same directory, or
+one directory inside the other (a kustomize base and its overlays).  Policy objects are
+written beside the workloads they protect; N's workloads next to the Server mean this is
+where N's policies live.  What does not count:
+
+* objects of N elsewhere (a sibling ``apps/`` directory beside ``policy/``): another
+  team's tree, maybe another repository's;
+* other policy objects (a directory of Servers says nothing about where the
+  AuthorizationPolicies are);
+* the Namespace object: a kustomize overlay often holds ``namespace.yaml`` and the
+  policies while its workloads and ServiceAccounts come from a base elsewhere (measured:
+  fluxcd/flagger ``kustomize/linkerd/`` would be told that the ServiceAccount its
+  AuthorizationPolicy names does not exist).
+
+LNK603 and LNK610 (selectors) keep the stricter rule: their subject is the pods themselves,
+and a policy directory linted alone holds none.
 
 ``assume-complete: true`` in the configuration switches the caution off: the input is the
 whole cluster, every namespace is covered.
@@ -191,10 +212,12 @@ class Coverage:
         """Whether a partly unread file may hold more objects of ``res``'s namespace."""
         return self._all_unread or self.ns_of(res) in self._unread or res.namespace in self._unread
 
-    def covers(self, namespace, kinds, *, exclude=None, group: str | None = None) -> bool:
+    def covers(self, namespace, kinds, *, exclude=None, group: str | None = None, near=None) -> bool:
         """May a rule conclude that an object of ``kinds`` is absent from ``namespace``?
 
-        ``exclude``: the referring object (it is no evidence for itself).
+        ``exclude``: the referring object (it is no evidence for itself).  ``near``: the
+        referring object of a policy lookup; the namespace's workloads in its directory
+        tree cover the namespace too (module docstring).
         """
         if namespace is None:
             return False
@@ -210,7 +233,22 @@ class Coverage:
             for res in self.objects(namespace, kind, group):
                 if res is not exclude:
                     return True
-        return False
+        return near is not None and self.workload_near(namespace, near) is not None
+
+    def workload_near(self, namespace, near):
+        """A pod template or Service of ``namespace`` read from ``near``'s directory tree, or None."""
+        key = ("workloads", namespace)
+        found = self.derived.get(key)
+        if found is None:
+            found = {}  # directory -> the first such object read from it
+            for res in (*self._pods_by_ns.get(namespace, ()), *self.objects(namespace, "Service", "")):
+                found.setdefault(_directory(res.file), res)
+            self.derived[key] = found
+        here = _directory(near.file)
+        for directory, res in found.items():
+            if res is not near and _same_tree(here, directory):
+                return res
+        return None
 
 
 def _generated_namespace(res) -> str | None:
@@ -223,3 +261,15 @@ def _generated_namespace(res) -> str | None:
         if not ns and res.kind == "HelmRelease" and res.namespace_written:
             ns = res.namespace  # a HelmRelease installs into its own namespace by default
     return ns if isinstance(ns, str) and ns and "${" not in ns else None
+
+
+def _directory(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
+def _same_tree(a: str, b: str) -> bool:
+    """The same directory, or one inside the other."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short.rstrip(os.sep) + os.sep)

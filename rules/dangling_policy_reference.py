@@ -37,7 +37,8 @@ class _Checker:
 
     def lookup(self, referrer, where, kind: str, name, namespace, effect: str, *, group=None, extra=()):
         """Report ``name`` when no ``kind`` of that name is in ``namespace`` and the namespace is covered."""
-        if name is None or namespace is None or not self.cov.covers(namespace, kind, exclude=referrer, group=group):
+        if name is None or namespace is None or not self.cov.covers(namespace, kind, exclude=referrer, group=group,
+                                                                         near=referrer):
             return
         if any(r.name == name for r in self.cov.candidates(namespace, kind, group)) or name in extra:
             return
@@ -130,8 +131,10 @@ class _Checker:
         "a ServerAuthorization whose `server.name` names no Server applies nowhere. The traffic you meant to allow "
         "stays denied, or the route you meant to apply never does.\n\n"
         "linkerd-lint reports a reference only when the input holds other objects of the same kind in the target "
-        "namespace (a typo, or an object that was renamed); configuration `assume-complete: true` reports every "
-        "reference that the input cannot resolve."
+        "namespace (a typo, or an object that was renamed), or a workload (pod template or Service) of the target "
+        "namespace read from the referring object's directory tree (the same directory, or one inside the other): "
+        "objects are written beside the workloads they belong to. Configuration `assume-complete: true` reports "
+        "every reference that the input cannot resolve."
     ),
     how_to_fix="Correct the name (and `namespace`) of the reference, or add the missing object.",
     references=(

@@ -89,9 +89,14 @@ class _Authorizations:
         "and deny too). A Server with no authorization therefore refuses every client of that port the moment it "
         "is created; only the kubelet's HTTP probes still get through (Linkerd authorizes probe paths from the "
         "probe networks on a Server without routes).\n\n"
-        "An explicit `accessPolicy: deny` may be deliberate (closing a port); that case is reported as info. "
-        "linkerd-lint judges only namespaces whose authorizations are in the input (an AuthorizationPolicy or "
-        "ServerAuthorization of the namespace is); configuration `assume-complete: true` judges every Server."
+        "An explicit `accessPolicy: deny` is reported as info, not as a warning: the outcome is as certain, but "
+        "it is what the author wrote, and a Server with an explicit deny is the way to close one port of a "
+        "namespace whose default policy admits traffic; a warning would fail CI for a deliberate setting.\n\n"
+        "linkerd-lint judges a Server only when its namespace's authorizations would be in the input: when an "
+        "AuthorizationPolicy or ServerAuthorization of the namespace is, or when a workload (pod template or "
+        "Service) of the namespace was read from the Server's directory tree (the same directory, or one inside "
+        "the other), policies being written beside the workloads they protect. A policy directory linted without "
+        "its apps is not judged; configuration `assume-complete: true` judges every Server."
     ),
     how_to_fix=(
         "Add an AuthorizationPolicy with `targetRef: {group: policy.linkerd.io, kind: Server, name: <server>}` "
@@ -225,7 +230,7 @@ def check(ctx):
             continue
         policy = access_policy(srv, spec)
         ns = cov.ns_of(srv)
-        if policy not in ("deny", "deny-explicit") or not cov.covers(ns, AUTHZ_KINDS):
+        if policy not in ("deny", "deny-explicit") or not cov.covers(ns, AUTHZ_KINDS, near=srv):
             continue
         if ns not in cache:
             cache[ns] = _Authorizations(cov, ns)

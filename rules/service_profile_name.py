@@ -6,6 +6,7 @@ from ._coverage import Coverage, kinds
 
 _DNS_LABEL = pattern(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 EXPORTED = "mirror.linkerd.io/exported"
+DEFAULT_DOMAIN = "cluster.local"  # linter.config.Settings.cluster_domain
 
 
 def parse(name: str, domain: str):
@@ -38,9 +39,14 @@ def parse(name: str, domain: str):
         "retries, timeouts and per-route metrics silently do nothing, and nothing in Linkerd reports it (the "
         "webhook checks only that the name is a DNS subdomain).\n\n"
         "A malformed name is an error. The cluster domain is `cluster.local` unless configuration "
-        "`cluster-domain` says otherwise; a name for another domain is a warning. A missing Service is a warning, "
-        "reported only when the input holds other Services of that namespace (configuration "
-        "`assume-complete: true`: always), since the Service may be defined in files not given to linkerd-lint."
+        "`cluster-domain` says otherwise. A name for another domain is an error when `cluster-domain` is "
+        "configured to a domain other than `cluster.local` (the domain is then known), and a warning while it "
+        "is the default: a cluster may use another domain, and linkerd-lint cannot tell which.\n\n"
+        "A missing Service is a warning, not an error as the other findings: it is an inference from what the "
+        "input holds, not a certainty. It is reported only when the input holds other Services of that "
+        "namespace, or a workload (pod template or Service) of it in the profile's directory tree "
+        "(configuration `assume-complete: true`: always), since the Service may be defined in files not given "
+        "to linkerd-lint."
     ),
     how_to_fix=(
         "Name the profile after the Service's FQDN, e.g. `web.shop.svc.cluster.local` for Service `web` in "
@@ -132,18 +138,21 @@ def check(ctx):
             )
             continue
         if problem:
+            # Certain only when the user told us the cluster's domain (any other than the default).
+            known = domain != DEFAULT_DOMAIN
+            hint = "" if known else " (set `cluster-domain` in .linkerd-lint.yaml if your cluster uses it)"
             ctx.report_on(
                 sp, where,
                 f"ServiceProfile name {name!r} {problem}: with that cluster domain the destination controller "
-                "never looks it up (set `cluster-domain` in .linkerd-lint.yaml if your cluster uses it)",
-                severity=Severity.WARNING,
+                f"never looks it up{hint}",
+                severity=Severity.ERROR if known else Severity.WARNING,
             )
             continue
         _check_service(ctx, cov, sp, where, svc, ns, links)
 
 
 def _check_service(ctx, cov, sp, where, svc, ns, links) -> None:
-    if not cov.covers(ns, "Service", group=""):
+    if not cov.covers(ns, "Service", group="", near=sp):
         return
     services = cov.objects(ns, "Service", "")
     if any(s.name == svc for s in cov.candidates(ns, "Service", "")):

@@ -353,7 +353,14 @@ def test_profile_names(tmp_path):
     got = [(f.path, f.span.line, f.span.col, str(f.severity)) for f in r.findings]
     assert got == [("a.yaml", 4, 9, "error"), ("b.yaml", 4, 9, "warning"), ("c.yaml", 4, 9, "warning")]
     r = lint(tmp_path, files, "LNK608", config={"cluster-domain": "example.org", "assume-complete": True})
-    assert [f.path for f in r.findings] == ["a.yaml", "c.yaml", "d.yaml", "e.yaml"]
+    # The domain configured is known: a name for another one is certain never to be looked up (error).
+    assert [(f.path, str(f.severity)) for f in r.findings] == [
+        ("a.yaml", "error"), ("c.yaml", "error"), ("d.yaml", "error"), ("e.yaml", "error")
+    ]
+    assert r.findings[3].message == (
+        "ServiceProfile name 'web.shop.svc.cluster.local' is for cluster domain 'cluster.local', not 'example.org': "
+        "with that cluster domain the destination controller never looks it up"
+    )
 
 
 def test_profile_for_mirrored_service_is_left_alone(tmp_path):
@@ -602,3 +609,90 @@ def test_malformed_objects_never_crash(tmp_path):
     for rule in ("LNK603", "LNK604", "LNK605", "LNK606", "LNK607", "LNK608", "LNK609", "LNK610", "LNK611", "LNK612"):
         for config in (None, {"assume-complete": True}):
             lint(tmp_path, files, rule, config=config)  # asserts that no rule failed
+
+
+# -- coverage for policy lookups: the namespace's workloads in the referrer's directory tree ---------
+
+MTLS_REF = "[{group: policy.linkerd.io, kind: MeshTLSAuthentication, name: clients}]"
+
+
+def test_the_headline_case_namespace_deployment_and_server_in_one_file(tmp_path, run_cli):
+    """The issue's own example: no AuthorizationPolicy anywhere, the workload beside the Server."""
+    text = MESHED_NS + "---\n" + deployment() + "---\n" + server()
+    (tmp_path / "shop.yaml").write_text(text)
+    (tmp_path / ".git").mkdir()
+    out = run_cli("check", ".", "--select", "LNK6")
+    assert out.returncode == 1, out.stdout + out.stderr
+    _, line, col = at("shop.yaml", text, "kind: Server")
+    assert out.stdout.splitlines()[0] == (
+        f"shop.yaml:{line}:{col}: LNK607 [warning] Server web-http (port http) has the default accessPolicy deny and "
+        "no AuthorizationPolicy or ServerAuthorization in the input authorizes it: every client of that port is "
+        "refused (only kubelet HTTP probes get through)"
+    )
+    assert len(out.stdout.splitlines()) == 2  # and the summary line: nothing else
+
+
+def test_workloads_count_in_the_same_directory_or_one_inside_the_other(tmp_path):
+    srv = server()
+    nested = {"shop/web.yaml": deployment(), "shop/policy/server.yaml": srv}
+    assert found(lint(tmp_path / "a", nested, "LNK607"), "LNK607") == [at("shop/policy/server.yaml", srv, "kind: Server")]
+    service_only = {"shop/svc.yaml": SVC, "shop/server.yaml": srv}  # a Service of shop is a workload's too
+    assert found(lint(tmp_path / "b", service_only, "LNK607"), "LNK607") == [at("shop/server.yaml", srv, "kind: Server")]
+    # Sibling directories: the policies may well be kept apart from the apps, as the Servers are.
+    siblings = {"apps/web.yaml": deployment(), "policy/server.yaml": srv}
+    assert found(lint(tmp_path / "c", siblings, "LNK607"), "LNK607") == []
+
+
+def test_what_does_not_cover_a_namespace_for_policy_lookups(tmp_path):
+    srv = server()
+    # The Namespace object alone: an overlay's namespace.yaml, workloads from a base elsewhere.
+    assert found(lint(tmp_path / "a", {"ns.yaml": MESHED_NS, "server.yaml": srv}, "LNK607"), "LNK607") == []
+    # Other policy objects: a directory of Servers says nothing about the authorizations.
+    other = server(name="web-admin", port="linkerd-admin")
+    assert found(lint(tmp_path / "b", {"s1.yaml": srv, "s2.yaml": other}, "LNK607"), "LNK607") == []
+    # Workloads of another namespace beside it.
+    elsewhere = {"web.yaml": deployment(ns="api"), "server.yaml": srv}
+    assert found(lint(tmp_path / "c", elsewhere, "LNK607"), "LNK607") == []
+
+
+def test_generators_unread_files_and_assume_complete_still_decide(tmp_path):
+    srv = server()
+    files = {"web.yaml": deployment(), "server.yaml": srv}
+    assert found(lint(tmp_path / "a", files, "LNK607"), "LNK607") == [at("server.yaml", srv, "kind: Server")]
+    release = (
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: policies\n  namespace: shop\n"
+        "spec:\n  chart: {spec: {chart: shop-policies}}\n"
+    )
+    assert found(lint(tmp_path / "b", {**files, "release.yaml": release}, "LNK607"), "LNK607") == []
+    broken = "apiVersion: policy.linkerd.io/v1alpha1\nkind: AuthorizationPolicy\nmetadata:\n  namespace: shop\n  x: [\n"
+    assert found(lint(tmp_path / "c", {**files, "authz.yaml": broken}, "LNK607"), "LNK607") == []
+    apart = {"apps/web.yaml": deployment(), "policy/server.yaml": srv}
+    r = lint(tmp_path / "d", apart, "LNK607", config={"assume-complete": True})
+    assert found(r, "LNK607") == [at("policy/server.yaml", srv, "kind: Server")]
+
+
+def test_dangling_references_beside_the_workloads(tmp_path):
+    ap = authz(refs=MTLS_REF)
+    files = {"shop/web.yaml": deployment(), "shop/server.yaml": server(), "shop/authz.yaml": ap}
+    r = lint(tmp_path / "a", files, "LNK604")
+    assert found(r, "LNK604") == [at("shop/authz.yaml", ap, "clients")]
+    assert r.findings[0].message == (
+        "AuthorizationPolicy web-http: MeshTLSAuthentication 'clients' is not in namespace shop in the input; "
+        "Linkerd ignores the whole policy (\"could not find …\"), so it authorizes no one"
+    )
+    apart = {"apps/web.yaml": deployment(), "policy/server.yaml": server(), "policy/authz.yaml": ap}
+    assert found(lint(tmp_path / "b", apart, "LNK604"), "LNK604") == []
+    # A ServiceAccount a pod of the namespace runs as exists for sure (and `default`).
+    uses = deployment().replace("    spec:\n      containers:", "    spec:\n      serviceAccountName: web\n      containers:")
+    sa_ap = authz(refs="[{kind: ServiceAccount, name: web}, {kind: ServiceAccount, name: default}]")
+    files = {"shop/web.yaml": uses, "shop/server.yaml": server(), "shop/authz.yaml": sa_ap}
+    assert found(lint(tmp_path / "c", files, "LNK604"), "LNK604") == []
+
+
+def test_profile_for_a_missing_service_beside_the_workloads(tmp_path):
+    sp = profile("api.shop.svc.cluster.local")
+    r = lint(tmp_path / "a", {"shop/web.yaml": deployment(), "shop/profile.yaml": sp}, "LNK608")
+    assert found(r, "LNK608") == [at("shop/profile.yaml", sp, "api.shop")]
+    assert "no Service of shop is in the input" in r.findings[0].message
+    apart = {"apps/web.yaml": deployment(), "profiles/profile.yaml": sp}
+    assert found(lint(tmp_path / "b", apart, "LNK608"), "LNK608") == []
