@@ -27,6 +27,9 @@ def resolve_vars(value):
     """
     if not isinstance(value, str) or "${" not in value:
         return value
+    inner = _quote_wrapped(value)
+    if inner is not None:
+        return resolve_vars(inner)
     missing = False
 
     def sub(m):
@@ -38,6 +41,14 @@ def resolve_vars(value):
 
     out = _VAR.sub(sub, value)
     return None if missing else out
+
+
+def _quote_wrapped(value: str):
+    """The text between ``${quote}`` … ``${quote}``, Flux's documented way to keep a substituted value a
+    string (``quote: '"'`` in postBuild.substitute): those quotes are YAML syntax, not part of the value."""
+    if len(value) > 16 and value[:8].lower() == "${quote}" and value[-8:] == value[:8]:
+        return value[8:-8]
+    return None
 
 
 UNKNOWN = object()  # substituted(): a variable without a default, filled in at deploy time
@@ -60,6 +71,8 @@ def substituted(value):
     text = resolve_vars(value)
     if text is None:
         return UNKNOWN
+    if _quote_wrapped(value) is not None:
+        return text  # the substituted quotes make it a YAML string
     import yaml  # already loaded by the reader; kept local so this module stays import-light
 
     try:

@@ -2,8 +2,11 @@ from linter.annotations import INJECT
 from linter.context import value_of
 from linter.fixes import quote_scalar
 from linter.rule import Example, Fix, Severity, rule
+from linter.values import resolve_vars, substituted
 
 from ._common import mapping, metadata_maps
+
+_NO_SUBSTITUTE = "kustomize.toolkit.fluxcd.io/substitute"
 
 
 @rule(
@@ -16,12 +19,22 @@ from ._common import mapping, metadata_maps
         "Label and annotation values are strings in the Kubernetes API. Kubernetes reads YAML 1.1, where unquoted "
         "`true`, `yes`, `on`, `8080` and `1.0` are not strings: the API server rejects the whole object "
         "(\"cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations of type string\"). "
-        "A null value silently becomes an empty string, or deletes the key on `kubectl apply`."
+        "A null value silently becomes an empty string, or deletes the key on `kubectl apply`. "
+        "A Flux variable whose default is a boolean or a number (`${DEBUG:=true}`, `\"${TEAM:=123}\"`) has the "
+        "same fate: `kustomize build` drops the quotes before Flux substitutes, so the value arrives as a YAML "
+        "boolean or number, quoted in the source or not; a variable without a default is judged at deploy time "
+        "and not reported."
     ),
-    how_to_fix="Quote the value: `config.linkerd.io/proxy-uid: \"2102\"`, `example.com/enabled: \"true\"`.",
+    how_to_fix=(
+        "Quote the value: `config.linkerd.io/proxy-uid: \"2102\"`, `example.com/enabled: \"true\"`. For a Flux "
+        "variable, substitute quote characters around it as Flux documents: `${quote}${DEBUG:=true}${quote}` with "
+        "`quote: '\"'` in the Kustomization's `postBuild.substitute`."
+    ),
     references=(
         "https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/",
         "https://yaml.org/type/bool.html",
+        "fluxcd/kustomize-controller docs/spec/v1/kustomizations.md (Post build substitution of numbers and booleans; "
+        "kustomize.toolkit.fluxcd.io/substitute: disabled)",
     ),
     bad=Example(
         "apiVersion: v1\n"
@@ -50,16 +63,20 @@ from ._common import mapping, metadata_maps
 )
 def check(ctx):
     res = ctx.resource
+    # Flux leaves objects labelled or annotated this way as they are: ${...} stays text
+    flux = not any(m.get(_NO_SUBSTITUTE) == "disabled" for m in (res.labels, res.annotations) if isinstance(m, dict))
     for meta, role in metadata_maps(res):
         for field in ("labels", "annotations"):
             m = mapping(meta, field)
             if m is None:
                 continue
             for key, value in m.items():
-                if isinstance(value, str):
-                    continue
                 if field == "annotations" and key == INJECT and role in ("namespace", "pod"):
                     continue  # LNK101 reports it with the right value to use
+                if isinstance(value, str):
+                    if flux and "${" in value:
+                        _flux_value(ctx, field, m, key, value)
+                    continue
                 if isinstance(value, (dict, list)):
                     ctx.report(value_of(m, key), f"{field[:-1]} {key} has a {'mapping' if isinstance(value, dict) else 'list'} value; values must be strings")
                     continue
@@ -70,6 +87,21 @@ def check(ctx):
                 if value is None:
                     msg = f"{field[:-1]} {key} has a null value; Kubernetes stores an empty string (kubectl apply deletes the key): write \"\" or remove it"
                 ctx.report(where, msg, fix=Fix(f"quote the value of {key}", (quote_scalar(ctx.source, where.span),), safe=value is not None))
+
+
+def _flux_value(ctx, field, m, key, value):
+    """A Flux variable whose default makes the value a boolean or number once substituted."""
+    after = substituted(value)
+    if not isinstance(after, (bool, int, float)):
+        return  # a string, null (stored as ""), or unknown (no default): nothing to say
+    kind = "boolean" if isinstance(after, bool) else "number"
+    ctx.report(
+        value_of(m, key),
+        f"{field[:-1]} {key} is {value}: Flux substitutes it as the YAML {kind} {resolve_vars(value)} (kustomize build "
+        "drops the quotes first, so quoting it here does not help) and the API server accepts only strings; keep it a "
+        f"string as Flux documents: ${{quote}}{value}${{quote}} with quote: '\"' in the Kustomization's "
+        "postBuild.substitute",
+    )  # no fix: the edit belongs in the source and in the Kustomization
 
 
 def ctx_text(ctx, span):

@@ -6,7 +6,7 @@ into manifests; until deploy time only the default is known.
 
 import pytest
 
-from .lintkit import lint, places
+from .lintkit import at, lint, messages, places
 
 POD = (
     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n  annotations:\n"
@@ -81,3 +81,69 @@ def test_variable_inside_a_value(tmp_path):
     assert len(places(lint(tmp_path, {"a.yaml": doc}, "LNK302"))) == 1
     doc = pod('config.linkerd.io/skip-outbound-ports: "25,${EXTRA}"')
     assert places(lint(tmp_path, {"a.yaml": doc}, "LNK302")) == []
+
+
+# -- Flux value types: kustomize build drops quotes, so a substituted default has its YAML type --------
+# (fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Post build substitution of numbers and booleans")
+
+
+def test_admin_port_default_collides_and_is_substituted_as_a_number(tmp_path):
+    doc = pod('config.linkerd.io/admin-port: "${VAR:=8080}"', port=8080)
+    r = lint(tmp_path, {"a.yaml": doc}, ["LNK301", "LNK104"])
+    # the proxy's admin port moves onto the app's port (LNK301), and the annotation reaches the
+    # API server as the number 8080 (LNK104): both are true of the default
+    assert sorted((f.rule_id, f.span.line, f.span.col) for f in r.findings) == [
+        ("LNK104", *at(doc, '"${VAR')),
+        ("LNK301", *at(doc, "8080", 2)),
+    ]
+
+
+def test_flux_quote_idiom_keeps_a_string_and_the_value_is_still_judged(tmp_path):
+    doc = pod("config.linkerd.io/admin-port: ${quote}${VAR:=8080}${quote}", port=8080)
+    r = lint(tmp_path, {"a.yaml": doc}, ["LNK301", "LNK104"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK301", *at(doc, "8080", 2))]
+
+
+def metadata_doc(annotations="", labels="", extra=""):
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    if labels:
+        text += "  labels:\n" + "".join(f"    {line}\n" for line in labels.splitlines())
+    if annotations:
+        text += "  annotations:\n" + "".join(f"    {line}\n" for line in annotations.splitlines())
+    return text + extra
+
+
+def test_lnk104_judges_the_substituted_type(tmp_path):
+    doc = metadata_doc(
+        annotations="config.linkerd.io/enable-debug-sidecar: ${DBG:=true}\nconfig.linkerd.io/proxy-uid: \"${UID:=2102}\"",
+        labels='team: "${TEAM:=123}"\nenv: ${ENV:=prod}',
+    )
+    r = lint(tmp_path, {"a.yaml": doc}, "LNK104")
+    assert places(r) == [("a.yaml", *at(doc, '"${TEAM')), ("a.yaml", *at(doc, "${DBG")), ("a.yaml", *at(doc, '"${UID'))]
+    team, dbg, uid = messages(r)
+    assert "Flux substitutes it as the YAML number 123" in team
+    assert "Flux substitutes it as the YAML boolean true" in dbg
+    assert "YAML number 2102" in uid
+    assert "${quote}${DBG:=true}${quote} with quote: '\"'" in dbg and "quoting it here does not help" in dbg
+    assert all(f.fix is None for f in r.findings)  # quoting the source would not help
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["${DBG}", '"${DBG}"', "${quote}${DBG:=true}${quote}", '"${NAME:=web}"', "${V:=1.2.3}", "x-${N:=1}", "${E:=}"],
+    ids=["no-default", "quoted-no-default", "flux-quote-idiom", "string", "version", "prefix", "empty"],
+)
+def test_lnk104_quiet_when_the_substituted_value_is_a_string_or_unknown(tmp_path, value):
+    doc = metadata_doc(annotations=f"example.com/flag: {value}")
+    assert places(lint(tmp_path, {"a.yaml": doc}, "LNK104")) == []
+
+
+def test_lnk104_quiet_where_flux_does_not_substitute(tmp_path):
+    doc = metadata_doc(annotations="example.com/flag: ${DBG:=true}", labels="kustomize.toolkit.fluxcd.io/substitute: disabled")
+    assert places(lint(tmp_path, {"a.yaml": doc}, "LNK104")) == []
+
+
+def test_lnk104_leaves_the_inject_annotation_to_lnk101(tmp_path):
+    doc = POD.format(ann="", port=80).replace("enabled", '"${INJECT:=true}"')
+    r = lint(tmp_path, {"a.yaml": doc}, ["LNK101", "LNK104"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK101", *at(doc, '"${INJECT'))]
