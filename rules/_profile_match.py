@@ -82,6 +82,20 @@ def possible_methods(condition) -> set | None:
     return out
 
 
+def named_methods(condition) -> set:
+    """The methods a condition names outside a ``not`` (upper-cased, as the controller does)."""
+    out = set()
+    if isinstance(condition, YMap):
+        method = condition.get("method")
+        if isinstance(method, str) and "${" not in method:
+            out.add(method.upper())
+        for key in ("all", "any"):
+            if isinstance(condition.get(key), YSeq):
+                for child in condition[key]:
+                    out |= named_methods(child)
+    return out
+
+
 def restricts_method(condition) -> bool:
     """Does the condition name a method at all (else every method may match)?"""
     if isinstance(condition, YMap):
@@ -105,7 +119,7 @@ _RUST_REJECTS = (
     (pattern(r"\(\?>"), "an atomic group (?>…)"),
 )
 # Syntax Rust accepts that Python's re does not: when present, a Python error proves nothing.
-_RUST_ONLY = pattern(r"\\[pPz]|\\x\{|\(\?<[A-Za-z_]|\(\?[a-zA-Z-]*[uUR]|\[\[:")
+_RUST_ONLY = pattern(r"\\[pPz]|\\[xuU]\{|\(\?<[A-Za-z_]|\(\?[a-zA-Z-]*[uUR]|\[\[:")
 _INLINE_FLAGS = pattern(r"\(\?[a-zA-Z-]+\)")  # Python wants global flags first; Rust takes them anywhere
 
 
@@ -117,11 +131,18 @@ def _stray_brace(p: str) -> str | None:
 
     Python reads such a brace as a literal; Rust's regex parser requires a count after every
     unescaped ``{`` (regex-syntax parse_counted_repetition), so ``/books/{id}`` fails there.
+    Braces that belong to an escape are not counts: Unicode classes ``\\p{Greek}``,
+    ``\\P{Script=Greek}`` and code points ``\\x{41}``, ``\\u{41}``, ``\\U{41}`` (regex-syntax
+    parse_unicode_class, parse_hex_brace).
     """
     i, in_class = 0, False
     while i < len(p):
         c = p[i]
         if c == "\\":
+            if p[i + 1:i + 2] in ("p", "P", "x", "u", "U") and p[i + 2:i + 3] == "{":
+                end = p.find("}", i + 3)
+                i = len(p) if end < 0 else end + 1  # an unclosed one is Rust's error, not a stray brace
+                continue
             i += 2
             continue
         if in_class:
@@ -182,7 +203,10 @@ def grpc_route(condition) -> bool:
         return False
     if looks_grpc(condition.get("pathRegex")):
         return True
-    return isinstance(condition.get("all"), YSeq) and any(grpc_route(c) for c in condition["all"])
+    if isinstance(condition.get("all"), YSeq) and any(grpc_route(c) for c in condition["all"]):
+        return True
+    branches = condition.get("any")  # every alternative a gRPC method
+    return isinstance(branches, YSeq) and len(branches) > 0 and all(grpc_route(c) for c in branches)
 
 
 # -- responses --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from ._profile_match import (
     OTHER,
     failure_statuses,
     grpc_route,
+    named_methods,
     possible_methods,
     regex_problem,
     restricts_method,
@@ -54,8 +55,8 @@ def _ranges(statuses) -> str:
         "or that part of its condition; a condition that can never hold (an `all` requiring two methods) makes a "
         "route that never matches; a response-class status range outside 100-599 is rejected by the webhook, and "
         "one with a missing `min` or `max` is dropped by the proxy. Retries are a promise that a request is safe to "
-        "send twice: `isRetryable` on a POST or PATCH route can duplicate orders or payments (gRPC routes are POST "
-        "by protocol and are left alone), and a route whose response classes count 4xx as failures retries client "
+        "send twice: `isRetryable` on a POST or PATCH route, or on a route whose `any` also matches POST or "
+        "PATCH, can duplicate orders or payments (gRPC routes are POST by protocol and are left alone), and a route whose response classes count 4xx as failures retries client "
         "errors that will fail the same way every time, burning the retry budget (408 and 429 alone are not "
         "reported: those invite a retry)."
     ),
@@ -188,13 +189,25 @@ def _check_route(ctx, route) -> None:
 
 def _check_retry(ctx, route, label, cond, methods) -> None:
     where = value_of(route, "isRetryable")
-    if methods and OTHER not in methods and restricts_method(cond) and not (methods & IDEMPOTENT):
-        if not grpc_route(cond):
+    if methods and restricts_method(cond) and not grpc_route(cond):
+        if OTHER not in methods and not (methods & IDEMPOTENT):
             shown = "/".join(sorted(methods))
             ctx.report(
                 where,
                 f"{label}: isRetryable on a {shown} route: {shown} is not idempotent, and a retried request may "
                 "be applied twice (orders, payments…); retry only idempotent routes",
+            )
+            return
+        # A branch of `any` that names POST makes the whole route retryable for POST too.  Only
+        # methods the condition names count: `not: {method: GET}` retrying "anything else" is a choice.
+        risky = sorted((methods & named_methods(cond)) - IDEMPOTENT - {OTHER})
+        if risky:
+            shown = "/".join(risky)
+            ctx.report(
+                where,
+                f"{label}: isRetryable, and the route also matches {shown} requests: {shown} is not idempotent, "
+                "and a retried request may be applied twice (orders, payments…); give the non-idempotent methods "
+                "a route of their own without isRetryable",
             )
             return
     fails = failure_statuses(route.get("responseClasses"), range(400, 500))

@@ -411,6 +411,37 @@ def test_retries(tmp_path):
     assert "400-499" in r.findings[1].message
 
 
+def test_unicode_classes_and_hex_escapes_are_not_stray_braces(tmp_path):
+    """Rust's regex takes \\p{..}, \\P{..}, \\x{..}, \\u{..}, \\U{..}: their braces are not repetition counts."""
+    good = ["/\\p{L}+", "/\\P{Greek}", "/\\p{Script=Greek}", "/\\x{41}", "/\\u{41}/\\U{1F600}", "[\\p{L}]{2}/\\pN"]
+    text = routes("".join(f"    - name: r{i}\n      condition: {{method: GET, pathRegex: '{p}'}}\n" for i, p in enumerate(good)))
+    bad = routes("    - name: b\n      condition: {method: GET, pathRegex: '/\\p{L}/{id}'}\n")
+    r = lint(tmp_path, {"p.yaml": text, "q.yaml": bad}, "LNK609")
+    assert found(r, "LNK609") == [at("q.yaml", bad, "'/")]  # before: one finding per pattern of p.yaml
+    assert "has '{id}'" in r.findings[0].message
+
+
+def test_retryable_route_whose_any_also_matches_post(tmp_path):
+    text = routes(
+        "    - name: get-or-post\n      condition: {any: [{method: GET}, {method: POST}]}\n      isRetryable: true\n"
+        "    - name: nested\n      condition: {all: [{pathRegex: /x}, {any: [{method: put}, {method: patch}]}]}\n"
+        "      isRetryable: true\n"
+        "    - name: get-or-head\n      condition: {any: [{method: GET}, {method: HEAD}]}\n      isRetryable: true\n"
+        "    - name: not-get\n      condition: {not: {method: GET}}\n      isRetryable: true\n"
+        "    - name: grpc\n      condition: {any: [{method: POST, pathRegex: '/shop\\.v1\\.Orders/List'}]}\n"
+        "      isRetryable: true\n"
+        "    - name: not-retried\n      condition: {any: [{method: GET}, {method: POST}]}\n"
+    )
+    r = lint(tmp_path, {"p.yaml": text}, "LNK609")
+    assert found(r, "LNK609") == [at("p.yaml", text, "true"), at("p.yaml", text, "true", 2)]
+    assert r.findings[0].message == (
+        "route 'get-or-post': isRetryable, and the route also matches POST requests: POST is not idempotent, and a "
+        "retried request may be applied twice (orders, payments…); give the non-idempotent methods a route of their "
+        "own without isRetryable"
+    )
+    assert "also matches PATCH requests" in r.findings[1].message
+
+
 def test_status_ranges(tmp_path):
     text = routes(
         "    - name: a\n      condition: {method: GET}\n      responseClasses:\n"
