@@ -15,6 +15,15 @@ _SHUTDOWN_FLAG = pattern(r"(?:^|[\s'\"])(?:--shutdown|-S)(?=$|[\s'\"=])")
 _LONG_FLAG = pattern(r"(?:^|[\s'\"])--shutdown(?=$|[\s'\"=])")
 # A request to the proxy admin server's /shutdown: `<host>:<port>/shutdown`, the port literal or a variable.
 _SHUTDOWN_URL = pattern(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b")
+# The proxy serves /shutdown to POST only (405 otherwise). The HTTP clients whose method we can
+# tell, found as a command word in the shell command that holds the URL.
+_SEPARATOR = pattern(r"&&|\|\||[;|\n]")
+_CLIENT = pattern(r"(?:^|[\s'\"/(`])(curl|wget|https?|xhs?)(?=$|[\s'\"])")
+_CURL_METHOD = pattern(r"(?:^|\s)(?:-[A-Za-z]*X\s*|--request(?:\s+|=))['\"]?([^\s'\"]*)")
+_CURL_BODY = pattern(r"(?:^|\s)(?:-[A-Za-z]*[dF]|--data\S*|--json|--form\S*)(?=$|[\s'\"=]|\S)")
+_CURL_GET = pattern(r"(?:^|\s)(?:-[A-Za-z]*G|--get)(?=$|\s)")
+_WGET_POST = pattern(r"(?:^|\s)--(?:post-data|post-file|body-data|body-file)\b")
+_WGET_METHOD = pattern(r"(?:^|\s)--method(?:\s+|=)['\"]?([^\s'\"]*)")
 
 
 @rule(
@@ -33,8 +42,11 @@ _SHUTDOWN_URL = pattern(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b
         "(2.15-2.18) or `config.beta.linkerd.io/proxy-enable-native-sidecar` (2.19). Otherwise the job must shut "
         "the proxy down itself: `linkerd-await --shutdown -- <cmd>` or a POST to `localhost:4191/shutdown`, and "
         "since Linkerd 2.16 that admin endpoint is served only with `config.linkerd.io/proxy-admin-shutdown: "
-        "enabled` (or the Helm value `proxy.enableShutdownEndpoint`). linkerd-lint judges the container "
-        "commands it can see: a script from a mounted volume counts as unknown and is not reported."
+        "enabled` (or the Helm value `proxy.enableShutdownEndpoint`). The proxy shuts down only on a POST: a "
+        "plain `curl http://localhost:4191/shutdown` is a GET and gets 405 Method Not Allowed, so curl, wget and "
+        "HTTPie calls must show the POST (`-X POST`, `-d`, `--post-data`, `http POST …`); other clients are "
+        "trusted. linkerd-lint judges the container commands it can see: a script from a mounted volume counts "
+        "as unknown and is not reported."
     ),
     how_to_fix=(
         "On Kubernetes 1.29+ enable native sidecars on the pod template with the key your Linkerd reads "
@@ -46,8 +58,9 @@ _SHUTDOWN_URL = pattern(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b
         "(e.g. `proxy-admin-shutdown: enabled`, `proxy-enable-native-sidecar: \"true\"`)."
     ),
     references=(
-        "linkerd/linkerd2 pkg/inject/inject.go (ApplyAnnotationOverrides: native-sidecar keys per release; proxy-admin-shutdown)",
-        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml (proxy.nativeSidecar: false until 2.19, true in 2.20; proxy.enableShutdownEndpoint: false)",
+        "linkerd/linkerd2 pkg/inject/inject.go@version-2.18 L256-261, L367 (applyAnnotationOverrides: proxy-admin-shutdown; native-sidecar key)",
+        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml@version-2.18 L158, L258 (proxy.enableShutdownEndpoint: false; proxy.nativeSidecar: false; true from version-2.20 L255)",
+        "linkerd/linkerd2-proxy linkerd/app/admin/src/server.rs@release/v2.294.0 L272-281 (the proxy of Linkerd 2.18: /shutdown on POST only, else 405)",
         "linkerd/linkerd2 commit 35fb2d6d1 (2.16: /shutdown disabled by default; used by linkerd-await --shutdown)",
         "https://linkerd.io/2-edge/tasks/graceful-shutdown/",
         "https://github.com/linkerd/linkerd-await",
@@ -98,7 +111,7 @@ def check(ctx):
     native, native_value = native_sidecar(mesh, version)
     if native is not False:
         return  # on, or hidden by a GitOps variable
-    attempt = _shutdown_attempt(ctx.pod, admin_port(mesh))
+    attempt, get = _shutdown_attempt(ctx.pod, admin_port(mesh))
     if attempt is _UNKNOWN:
         return
     res = ctx.resource
@@ -107,6 +120,22 @@ def check(ctx):
     related = inject_related(ctx)
     if native_value is not None and native_value.source != "pod":
         related += ctx.related(native_value, "native sidecars are switched off here")
+    if get is not None:
+        where, how = get
+        enabled, shutdown_value = admin_shutdown(mesh, version)
+        also = ""
+        if enabled is False:
+            also = " (and add config.linkerd.io/proxy-admin-shutdown: enabled: since Linkerd 2.16 /shutdown is off by default)"
+            if shutdown_value is not None:
+                related = inject_related(ctx, shutdown_value)
+        ctx.report(
+            where,
+            f"meshed {res.kind} {res.name} calls the proxy's /shutdown with {how}, but the proxy's admin server "
+            f"shuts down only on a POST and answers anything else with 405 Method Not Allowed; the proxy keeps running "
+            f"and {what}: send a POST (curl -X POST, wget --post-data=''){also}",
+            related=related,
+        )
+        return
     if attempt is None:
         ctx.report(
             pod_anchor(ctx),
@@ -161,23 +190,73 @@ def _texts(container) -> list:
 
 
 def _shutdown_attempt(pod, port):
-    """Where a container asks the proxy to shut down; None if nowhere; _UNKNOWN if it may, unseen."""
-    unknown = False
+    """(where, get): where a container asks the proxy to shut down (None: nowhere; _UNKNOWN: it may, unseen);
+    get is (where, how) of a request to /shutdown that is certainly not a POST, when that is all there is."""
+    unknown, get = False, None
     for c in pod.containers():
         items = _texts(c)
         joined = " ".join(t for t, _ in items)
         if _AWAIT.search(joined) and _SHUTDOWN_FLAG.search(joined):
-            return next(w for t, w in items if _AWAIT.search(t) or _SHUTDOWN_FLAG.search(t))
+            return next(w for t, w in items if _AWAIT.search(t) or _SHUTDOWN_FLAG.search(t)), None
         if "command" not in c and any(_LONG_FLAG.search(t) for t, _ in items):
             # args only: the image's entrypoint may well be linkerd-await
-            return next(w for t, w in items if _LONG_FLAG.search(t))
+            return next(w for t, w in items if _LONG_FLAG.search(t)), None
+        offset = 0
         for text, where in items:
             for m in _SHUTDOWN_URL.finditer(text):
-                if not m.group(1).isdigit() or port is None or int(m.group(1)) == port:
-                    return where
+                if m.group(1).isdigit() and port is not None and int(m.group(1)) != port:
+                    continue
+                how = _not_post(joined, offset + m.start())
+                if how is None:
+                    return where, None  # a POST, or a client whose method we cannot tell: trust it
+                get = get or (where, how)
+            offset += len(text) + 1
         if _runs_mounted_script(c, items):
             unknown = True
-    return _UNKNOWN if unknown else None
+    if unknown:
+        return _UNKNOWN, None
+    return None, get
+
+
+def _not_post(command: str, at: int):
+    """How the request to the URL at ``at`` is sent when it is certainly not a POST; None otherwise.
+
+    Only the shell command holding the URL is read (between ``;``, ``&&``, ``||``, ``|``, newlines),
+    and only curl, wget and HTTPie/xh are judged; anything else (a script, python) is trusted.
+    """
+    start = max((m.end() for m in _SEPARATOR.finditer(command, 0, at)), default=0)
+    end = next((m.start() for m in _SEPARATOR.finditer(command, at)), len(command))
+    clients = [m for m in _CLIENT.finditer(command, start, at)]
+    if not clients:
+        return None
+    client = clients[-1]
+    name = client.group(1)
+    args = command[client.end():end]
+    if name == "curl":
+        method = _CURL_METHOD.search(args)
+        if method is not None:
+            verb = method.group(1)
+            return None if verb == "POST" or not verb or "$" in verb else f"curl -X {verb}"
+        if _CURL_BODY.search(args) and not _CURL_GET.search(args):
+            return None
+        return "curl without -X POST (a GET)"
+    if name == "wget":
+        method = _WGET_METHOD.search(args)
+        if method is not None:
+            verb = method.group(1)
+            return None if verb.upper() == "POST" or not verb or "$" in verb else f"wget --method={verb}"
+        return None if _WGET_POST.search(args) else "wget without --post-data (a GET)"
+    # HTTPie and xh: `http [options] [METHOD] URL [items]`; without a METHOD, data items make it a POST
+    url_at = at - client.end()
+    before = args[:url_at].split()
+    before = before[:-1] if before and not args[:url_at].endswith((" ", "\t")) else before
+    verb = before[-1] if before and before[-1].isalpha() else None
+    if verb is not None:
+        return None if verb.upper() == "POST" else f"{name} {verb}"
+    tail = args[url_at:].split()[1:]
+    if any("=" in t.replace("==", "") or t.startswith("@") for t in tail):
+        return None
+    return f"{name} without a method or data (a GET)"
 
 
 def _runs_mounted_script(container, items) -> bool:

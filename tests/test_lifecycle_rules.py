@@ -372,3 +372,83 @@ def test_wait_before_exit_from_proxy_defaults_with_native_on_the_pod(tmp_path):
     config["proxy-defaults"]["config.alpha.linkerd.io/proxy-enable-native-sidecar"] = "true"
     r = lint(tmp_path, {"w.yaml": web(INJECT)}, "LNK404", config)
     assert places(r, "LNK404") == []
+
+
+# The proxy shuts down on POST /shutdown only; anything else gets 405 (linkerd2-proxy
+# linkerd/app/admin/src/server.rs@release/v2.294.0 L272-281), so a GET is no shutdown path.
+SHUTDOWN_ON = {"config.linkerd.io/proxy-admin-shutdown": "enabled"}
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "curl -X POST http://localhost:4191/shutdown",
+        "curl -sf -XPOST http://localhost:4191/shutdown",
+        "curl --request POST http://localhost:4191/shutdown",
+        "curl --request=POST localhost:4191/shutdown",
+        "curl -fsS http://localhost:4191/shutdown -X POST",
+        "curl -d '' http://localhost:4191/shutdown",
+        "curl -sd '' http://localhost:4191/shutdown",
+        "curl --data-raw x http://localhost:4191/shutdown",
+        "curl --json {} http://localhost:4191/shutdown",
+        "curl -X $METHOD http://localhost:4191/shutdown",
+        "wget -qO- --post-data '' http://localhost:4191/shutdown",
+        "wget --method=POST http://localhost:4191/shutdown",
+        "http POST :4191/shutdown",
+        "http --ignore-stdin post localhost:4191/shutdown",
+        "http :4191/shutdown now=1",
+        "python3 -c \\\"import urllib.request as u; u.urlopen('http://localhost:4191/shutdown', data=b'')\\\"",
+        "/app/stop http://localhost:4191/shutdown",
+        "curl -X POST http://localhost:4191/shutdown || curl http://localhost:4191/ready",
+    ],
+)
+def test_shutdown_post_evidence_or_unknown_client_counts(tmp_path, script):
+    command = f'["sh", "-c", "/app/migrate; {script}"]'
+    r = lint(tmp_path, {"job.yaml": job({**INJECT, **SHUTDOWN_ON}, command)}, "LNK401")
+    assert places(r, "LNK401") == []
+
+
+@pytest.mark.parametrize(
+    "script, how",
+    [
+        ("curl http://localhost:4191/shutdown", "curl without -X POST (a GET)"),
+        ("curl -sf localhost:4191/shutdown && echo done", "curl without -X POST (a GET)"),
+        ("curl -X GET http://localhost:4191/shutdown", "curl -X GET"),
+        ("curl -G -d x=1 http://localhost:4191/shutdown", "curl without -X POST (a GET)"),
+        ("echo -d; wget -q http://localhost:4191/shutdown", "wget without --post-data (a GET)"),
+        ("wget --method=PUT http://localhost:4191/shutdown", "wget --method=PUT"),
+        ("http :4191/shutdown", "http without a method or data (a GET)"),
+        ("http DELETE :4191/shutdown", "http DELETE"),
+    ],
+)
+def test_shutdown_by_get_is_a_clear_miss(tmp_path, script, how):
+    command = f'["sh", "-c", "/app/migrate; {script}"]'
+    doc = job({**INJECT, **SHUTDOWN_ON}, command)
+    r = lint(tmp_path, {"job.yaml": doc}, "LNK401")
+    line = doc.splitlines().index(next(x for x in doc.splitlines() if "command:" in x)) + 1
+    col = doc.splitlines()[line - 1].index('"/app/migrate') + 1
+    assert places(r, "LNK401") == [("job.yaml", line, col)]
+    message = r.findings[0].message
+    assert f"calls the proxy's /shutdown with {how}" in message and "405 Method Not Allowed" in message
+    assert "proxy-admin-shutdown" not in message  # the endpoint is on: only the method is wrong
+
+
+def test_get_in_exec_form_and_endpoint_also_off(tmp_path):
+    command = '["curl", "-sf", "http://localhost:4191/shutdown"]'
+    doc = job(INJECT, command)
+    r = lint(tmp_path, {"job.yaml": doc}, "LNK401")
+    assert places(r, "LNK401") == [("job.yaml", 16, doc.splitlines()[15].index('"http://') + 1)]
+    assert "curl without -X POST" in r.findings[0].message
+    assert "add config.linkerd.io/proxy-admin-shutdown: enabled" in r.findings[0].message
+    # exec form with the method as separate items is a POST
+    doc = job({**INJECT, **SHUTDOWN_ON}, '["curl", "-X", "POST", "http://localhost:4191/shutdown"]')
+    assert places(lint(tmp_path, {"job.yaml": doc}, "LNK401"), "LNK401") == []
+
+
+def test_get_and_a_mounted_script_stays_quiet(tmp_path):
+    containers = (
+        "        - name: main\n          image: busybox\n          command: [sh, -c, \"/scripts/run.sh; curl localhost:4191/shutdown\"]\n"
+        "          volumeMounts:\n            - {name: scripts, mountPath: /scripts}\n"
+    )
+    r = lint(tmp_path, {"job.yaml": job({**INJECT, **SHUTDOWN_ON}, containers=containers)}, "LNK401")
+    assert places(r, "LNK401") == []
