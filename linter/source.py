@@ -82,11 +82,14 @@ class _MemoLoader(_Loader):
             return tag
         return _base(self, kind, value, implicit)
 
-# Helm/Go-template actions that never occur in rendered manifests.  A bare "{{" is not
-# enough: rendered PrometheusRules and Argo Workflows carry Go templates in strings.
+# Helm/Go-template actions.  A bare "{{" is not enough: rendered PrometheusRules and Argo
+# Workflows carry Go templates in strings.  Where an action sits decides (_template_action):
+# in a block scalar it is the data of a config file (Alertmanager templates, the chart values
+# Linkerd's own install writes into linkerd-config); in a quoted string only Helm's own
+# objects and functions (group 1) mark a chart template; anywhere else, any action does.
 _HELM_ACTION = pattern(
-    r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|include\s|template\s|"
-    r"toYaml|tpl\s|define\s|if\s|else|end\s*-?\}\}|range\s|with\s|\$\w*\s*:=|/\*)"
+    r"\{\{-?\s*(?:(\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|include\s|toYaml|tpl\s)|"
+    r"template\s|define\s|if\s|else|end\s*-?\}\}|range\s|with\s|\$\w*\s*:=|/\*)"
 )
 _HELM_SOURCE = pattern(r"^# Source: (\S.*?)\s*$", re.M)
 _DOC_START = pattern(r"^---(?:[ \t]|$)", re.M)
@@ -344,8 +347,37 @@ def _problem_from_error(err: yaml.YAMLError, line_offset: int) -> ParseProblem:
     return ParseProblem("syntax", message, Span(line, col, line, col + 1))
 
 
+def _template_action(text: str):
+    """The first template action that makes ``text`` a chart template rather than a manifest, or None.
+
+    Only files with an action pay for this: their YAML events say where each one sits.  A file
+    that does not parse keeps its first action (the reader then reports one LNK003)."""
+    matches = list(_HELM_ACTION.finditer(text))
+    if not matches:
+        return None
+    scalars = []  # (start, end, style) of the scalars that hold "{{", as (line, column) pairs
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if type(ev) is yaml.ScalarEvent and "{{" in ev.value:
+                s, e = ev.start_mark, ev.end_mark
+                scalars.append(((s.line, s.column), (e.line, e.column), ev.style or ""))
+    except yaml.YAMLError:
+        return matches[0]
+    starts = [0]
+    starts.extend(b.end() for b in LINE_BREAK.finditer(text))
+    import bisect
+
+    for m in matches:
+        line = bisect.bisect_right(starts, m.start()) - 1
+        at = (line, m.start() - starts[line])
+        style = next((st for a, b, st in scalars if a <= at < b), None)
+        if style is None or style == "" or (style in "'\"" and m.group(1)):
+            return m  # in the structure or a plain scalar; a quoted string naming Helm's objects
+    return None
+
+
 def _helm_template(text: str) -> ParseProblem | None:
-    m = _HELM_ACTION.search(text)
+    m = _template_action(text)
     if not m:
         return None
     breaks = list(LINE_BREAK.finditer(text, 0, m.start()))  # libyaml's line breaks, CR alone too
