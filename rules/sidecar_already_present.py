@@ -3,6 +3,7 @@ from linter.rule import Example, Severity, rule
 
 from ._inject import existing_sidecars
 from ._proxy import inject_related
+from .hand_written_linkerd_container import injected_by_webhook
 
 
 @rule(
@@ -16,15 +17,16 @@ from ._proxy import inject_related
         "named `linkerd-proxy` or `istio-proxy`, an init container named `linkerd-init` or `istio-init`, or the "
         "Linkerd or Istio proxy images. If it finds one it skips the pod (`sidecar_already_exists`), so the "
         "annotation asking for injection does nothing and the pod keeps whatever was written by hand (often the "
-        "frozen output of `linkerd inject --manual`, or Istio's sidecar)."
+        "frozen output of `linkerd inject --manual`, or Istio's sidecar). A pod the injector itself wrote "
+        "(`linkerd.io/created-by: linkerd/proxy-injector …`, read back from the cluster) is left alone."
     ),
     how_to_fix=(
         "Remove the hand-written proxy containers and let the injector add current ones, or remove the "
         "`linkerd.io/inject` request if another mesh owns this pod."
     ),
     references=(
-        "linkerd/linkerd2 pkg/healthcheck/sidecar.go (HasExistingSidecars)",
-        "linkerd/linkerd2 pkg/inject/report.go (Injectable: sidecarExists)",
+        "linkerd/linkerd2 pkg/healthcheck/sidecar.go@version-2.18 L12-32 (HasExistingSidecars)",
+        "linkerd/linkerd2 pkg/inject/report.go@version-2.18 L91, L129-131 (Report.Sidecar; Injectable: sidecarExists)",
     ),
     bad=Example(
         "apiVersion: v1\n"
@@ -55,8 +57,8 @@ from ._proxy import inject_related
 )
 def check(ctx):
     mesh = ctx.mesh
-    if mesh is None or mesh.requested is not True:
-        return
+    if mesh is None or mesh.requested is not True or injected_by_webhook(ctx.pod):
+        return  # a pod read back from the cluster carries the sidecar the injector itself added
     found = existing_sidecars(ctx.pod)
     if not found:
         return

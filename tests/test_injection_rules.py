@@ -292,3 +292,44 @@ def test_admission_webhooks_label_without_default_leaves_mesh_unknown(tmp_path):
     app = deployment(annotations=INJECT, containers=PORT_4191)
     assert places(lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK109", "LNK301"])) == []
     assert _context(tmp_path)["Deployment shop/web"] == ("unknown", "admission_webhooks_unresolved")
+
+
+# -- LNK107 / LNK112 across files, and pods the injector wrote ------------------------------------
+
+
+def test_sidecar_present_with_injection_from_namespace_in_another_file(tmp_path):
+    ns = namespace(annotations=INJECT)
+    app = deployment(containers=MANUAL)
+    r = lint(tmp_path, {"ns.yaml": ns, "app.yaml": app}, ["LNK107", "LNK112"])
+    # the Namespace asks for injection, so the hand-written proxy is LNK107's, not LNK112's
+    assert [(f.rule_id, f.path, f.span.line, f.span.col) for f in r.findings] == [
+        ("LNK107", "app.yaml", *at(app, "linkerd-proxy"))
+    ]
+    assert [(x.path, x.span.line, x.span.col) for x in r.findings[0].related] == [("ns.yaml", *at(ns, "enabled"))]
+    # without the Namespace file the request is unknown: neither rule claims it for certain
+    r = lint(tmp_path / "alone", {"app.yaml": app}, ["LNK107", "LNK112"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK112", *at(app, "linkerd-proxy"))]
+
+
+def pod_doc(created_by, inject=False):
+    ann = f"    linkerd.io/created-by: {created_by}\n" + (f"    {INJECT}\n" if inject else "")
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7d9\n  namespace: shop\n  annotations:\n" + ann
+        + "spec:\n  initContainers:\n    - name: linkerd-init\n      image: cr.l5d.io/linkerd/proxy-init:v2.4.2\n"
+        "  containers:\n    - name: linkerd-proxy\n      image: cr.l5d.io/linkerd/proxy:edge-25.4.4\n"
+        "    - name: web\n      image: nginx\n"
+    )
+
+
+def test_pod_written_by_the_injector_is_left_alone(tmp_path):
+    doc = pod_doc("linkerd/proxy-injector edge-25.4.4")
+    assert places(lint(tmp_path, {"pod.yaml": doc}, ["LNK107", "LNK112"])) == []
+    doc = pod_doc("linkerd/proxy-injector edge-25.4.4", inject=True)  # the injector keeps the request on the pod
+    assert places(lint(tmp_path, {"pod.yaml": doc}, ["LNK107", "LNK112"])) == []
+
+
+def test_output_of_linkerd_inject_manual_is_reported(tmp_path):
+    doc = pod_doc("linkerd/cli stable-2.14.10")
+    r = lint(tmp_path, {"pod.yaml": doc}, ["LNK107", "LNK112"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK112", *at(doc, "linkerd-init"))]
+    assert "linkerd-init, linkerd-proxy" in messages(r)[0]
