@@ -12,6 +12,7 @@ DEFAULT_DURATION_H = 2160  # cert-manager's default Certificate duration: 90 day
 
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 _GO_PART = pattern(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_SEMVER = pattern(r"^v?(\d+)\.(\d+)\.\d+$")
 
 
 def go_duration(text) -> float | None:
@@ -34,9 +35,8 @@ def go_duration(text) -> float | None:
     id="LNK706",
     name="cert-manager-identity",
     severity=Severity.WARNING,
-    severities=(Severity.INFO, Severity.WARNING),
     scope="inventory",
-    kinds=("Certificate", "Issuer", "ClusterIssuer", "Bundle"),
+    kinds=("Certificate", "Issuer", "ClusterIssuer", "Bundle", "HelmRelease"),
     summary=(
         "A cert-manager Certificate for Linkerd's identity issuer is not an ECDSA P-256 CA, renews no earlier than "
         "it expires, or lives outside the control plane's namespace; or the trust anchor's key rotates by itself."
@@ -49,13 +49,21 @@ def go_duration(text) -> float | None:
         "a `renewBefore` not shorter than `duration` is rejected by cert-manager's webhook; and in any namespace "
         "but the control plane's, cert-manager renews a Secret Linkerd never reads while the copy Linkerd uses "
         "expires. For the trust anchor, `rotationPolicy: Always` gives each renewal a new key: unless the trust "
-        "bundle keeps the previous anchor until every proxy is restarted, the mesh splits between old and new anchors."
+        "bundle keeps the previous anchor until every proxy is restarted, the mesh splits between old and new "
+        "anchors. Since cert-manager 1.18, `Always` is also the default: a trust-anchor Certificate that sets no "
+        "`rotationPolicy` is treated as `Always` (unless a Flux HelmRelease in the input pins cert-manager to an "
+        "older release, whose default was `Never`). Every cert-manager release still supported defaults to `Always`, "
+        "and setting the policy explicitly is right on any release, so this is a warning, not a notice. A "
+        "trust-manager Bundle in the input that reads the anchor and has a second source (the previous anchor) "
+        "stages the rotation as Linkerd's guide does and silences the finding; a Bundle elsewhere can be given "
+        "with `--context`."
     ),
     how_to_fix=(
         "For the issuer Certificate: `isCA: true`, `privateKey: {algorithm: ECDSA, size: 256}`, `renewBefore` "
         "shorter than `duration` (e.g. 48h/25h), in the control plane's namespace (with a ClusterIssuer if the CA "
         "lives elsewhere). For the anchor: stage rotation with a trust-manager Bundle that also sources the previous "
-        "anchor, as Linkerd's cert-manager guide does, and restart the control plane and workloads before dropping it."
+        "anchor, as Linkerd's cert-manager guide does, and restart the control plane and workloads before dropping it; "
+        "or set `privateKey.rotationPolicy: Never` and rotate the anchor by hand."
     ),
     references=(
         "https://linkerd.io/2/tasks/automatically-rotating-control-plane-tls-credentials/",
@@ -63,6 +71,9 @@ def go_duration(text) -> float | None:
         "\"issuer cert is not a CA\")",
         "cert-manager/cert-manager internal/apis/certmanager/validation/certificate.go (ValidateDuration)",
         "https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.CertificatePrivateKey",
+        "https://github.com/cert-manager/cert-manager/releases/tag/v1.18.0 (new default for "
+        "Certificate.Spec.PrivateKey.RotationPolicy: Always, breaking change)",
+        "https://www.buoyant.io/blog/careful-with-cert-manager-1-18 (the trust anchor under the new default)",
     ),
     bad=Example(
         "apiVersion: cert-manager.io/v1\n"
@@ -109,9 +120,10 @@ def check(ctx):
         if inv.reports(cert):
             _check_issuer(ctx, cert, control_planes)
     bundles = [r for r in inv.resources if r.kind == "Bundle" and r.group == TRUST_GROUP and _targets_trust_roots(r)]
+    cert_manager = _cert_manager_version(inv.resources)
     for cert in _anchor_certificates(inv, certs, issuer_certs, bundles):
         if inv.reports(cert):
-            _check_anchor(ctx, cert, bundles)
+            _check_anchor(ctx, cert, bundles, cert_manager)
 
 
 def _check_issuer(ctx, cert, control_planes) -> None:
@@ -230,26 +242,62 @@ def _sources_secret(bundle, secret_name) -> bool:
     return any(get_in(src, "secret", "name") == secret_name for src in _bundle_sources(bundle))
 
 
-def _check_anchor(ctx, cert, bundles) -> None:
-    pk = cert.data["spec"].get("privateKey")
-    if not isinstance(pk, YMap) or resolve_vars(pk.get("rotationPolicy")) != "Always":
+def _rotation_policy(pk, cert_manager):
+    """(policy, defaulted): the anchor's key rotation policy; None when it cannot be told."""
+    if isinstance(pk, YMap) and "rotationPolicy" in pk:
+        value = resolve_vars(pk.get("rotationPolicy"))
+        return (value, False) if isinstance(value, str) else (None, False)
+    if cert_manager is not None and cert_manager < (1, 18):
+        return "Never", True
+    return "Always", True  # cert-manager 1.18 made Always the default
+
+
+def _cert_manager_version(resources):
+    """The cert-manager release a Flux HelmRelease in the input pins (oldest of several), else None."""
+    found = []
+    for r in resources:
+        if r.kind != "HelmRelease" or r.group != "helm.toolkit.fluxcd.io":
+            continue
+        chart = get_in(r.data, "spec", "chart", "spec")
+        if not isinstance(chart, YMap) or chart.get("chart") != "cert-manager":
+            continue
+        m = _SEMVER.match(str(resolve_vars(chart.get("version")) or ""))
+        if m is None:
+            return None  # a range or no version: whichever release the chart repository has
+        found.append((int(m.group(1)), int(m.group(2))))
+    return min(found) if found else None
+
+
+def _check_anchor(ctx, cert, bundles, cert_manager) -> None:
+    spec = cert.data["spec"]
+    pk = spec.get("privateKey")
+    policy, defaulted = _rotation_policy(pk, cert_manager)
+    if policy != "Always":
         return
     # Only a Bundle that reads this anchor's Secret tells how its rotation is staged.
-    mine = [b for b in bundles if _sources_secret(b, cert.data["spec"].get("secretName"))]
+    mine = [b for b in bundles if _sources_secret(b, spec.get("secretName"))]
     if any(len(_bundle_sources(b)) >= 2 for b in mine):
         return  # the bundle keeps a second (previous) anchor: rotation is staged as Linkerd's guide does
+    if defaulted:
+        where = key_of(spec, "privateKey") if isinstance(pk, YMap) else key_of(cert.data, "spec")
+        what = (f"trust-anchor Certificate {cert.name} sets no privateKey.rotationPolicy, and since cert-manager 1.18 "
+                "it defaults to Always")
+        fix = "; or set rotationPolicy: Never and rotate the anchor by hand"
+    else:
+        where = value_of(pk, "rotationPolicy")
+        what = f"trust-anchor Certificate {cert.name} has rotationPolicy: Always"
+        fix = ""
     if mine:
         b = mine[0]
         related = (Related(b.file, b.anchor, "the trust bundle has a single source"),)
-        ctx.report_on(cert, value_of(pk, "rotationPolicy"),
-                      f"trust-anchor Certificate {cert.name} has rotationPolicy: Always and the {TRUST_ROOTS} Bundle "
-                      "has no other source: each renewal puts a new anchor key in place of the old one, and proxies "
-                      "still holding the old anchor stop verifying their peers; keep the previous anchor in the bundle "
-                      "until the control plane and every workload are restarted",
+        ctx.report_on(cert, where,
+                      f"{what}, and the {TRUST_ROOTS} Bundle has no other source: each renewal puts a new anchor key "
+                      "in place of the old one, and proxies still holding the old anchor stop verifying their peers; "
+                      f"keep the previous anchor in the bundle until the control plane and every workload are "
+                      f"restarted{fix}",
                       related=related)
         return
-    ctx.report_on(cert, value_of(pk, "rotationPolicy"),
-                  f"trust-anchor Certificate {cert.name} has rotationPolicy: Always: each renewal generates a new "
-                  "anchor key, which proxies only trust after a restart; make sure the trust bundle keeps the previous "
-                  "anchor until then (no trust-manager Bundle reading this anchor is in the input)",
-                  severity=Severity.INFO)
+    ctx.report_on(cert, where,
+                  f"{what}: each renewal generates a new anchor key, which proxies only trust after a restart, and no "
+                  "trust-manager Bundle that keeps the previous anchor until then is in the input (give it with "
+                  f"--context if it lives elsewhere){fix}")

@@ -463,7 +463,12 @@ def test_trust_anchor_rotation_policy(tmp_path):
     files = {"c.yaml": certificate("issuer", "linkerd", ISSUER_SPEC), "anchor.yaml": ANCHOR_CHAIN}
     result = run(tmp_path, files)
     assert found(result) == [("LNK706", "anchor.yaml", 16, 21)]
-    assert result.findings[0].severity == Severity.INFO  # the bundle is not in the input
+    assert result.findings[0].severity == Severity.WARNING  # was info: no bundle in the input to stage it
+    assert result.findings[0].message == (
+        "trust-anchor Certificate linkerd-trust-anchor has rotationPolicy: Always: each renewal generates a new "
+        "anchor key, which proxies only trust after a restart, and no trust-manager Bundle that keeps the previous "
+        "anchor until then is in the input (give it with --context if it lives elsewhere)"
+    )
     files["bundle.yaml"] = bundle("linkerd-trust-anchor")
     result = run(tmp_path, files)
     assert found(result) == [("LNK706", "anchor.yaml", 16, 21)]
@@ -474,6 +479,50 @@ def test_trust_anchor_rotation_policy(tmp_path):
     files["anchor.yaml"] = ANCHOR_CHAIN.replace("Always", "Never")
     files.pop("bundle.yaml")
     assert found(run(tmp_path, files)) == []
+
+
+def cert_manager_release(version):
+    return ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cert-manager, namespace: "
+            f"cert-manager}}\nspec:\n  chart:\n    spec: {{chart: cert-manager, version: '{version}'}}\n")
+
+
+def test_trust_anchor_without_rotation_policy_gets_the_cert_manager_1_18_default(tmp_path):
+    """cert-manager 1.18 made Always the default: an unset policy rotates the anchor's key too."""
+    unset = ANCHOR_CHAIN.replace("    rotationPolicy: Always\n", "")
+    files = {"c.yaml": certificate("issuer", "linkerd", ISSUER_SPEC), "anchor.yaml": unset}
+    result = run(tmp_path, files)
+    assert found(result) == [("LNK706", "anchor.yaml", 14, 3)]  # the privateKey key
+    assert result.findings[0].severity == Severity.WARNING
+    assert result.findings[0].message.startswith(
+        "trust-anchor Certificate linkerd-trust-anchor sets no privateKey.rotationPolicy, and since cert-manager 1.18 "
+        "it defaults to Always: each renewal generates a new anchor key"
+    )
+    assert result.findings[0].message.endswith("; or set rotationPolicy: Never and rotate the anchor by hand")
+    # No privateKey at all: on the spec key.
+    files["anchor.yaml"] = unset.replace("  privateKey:\n    algorithm: ECDSA\n", "")
+    assert found(run(tmp_path, files)) == [("LNK706", "anchor.yaml", 10, 1)]
+    files["anchor.yaml"] = unset
+    # The Bundle with a single source names the default too; with the previous anchor, all is staged.
+    files["bundle.yaml"] = bundle("linkerd-trust-anchor")
+    result = run(tmp_path, files)
+    assert found(result) == [("LNK706", "anchor.yaml", 14, 3)]
+    assert "since cert-manager 1.18 it defaults to Always, and the linkerd-identity-trust-roots Bundle has no other " \
+           "source" in result.findings[0].message
+    files["bundle.yaml"] = bundle("linkerd-trust-anchor", "linkerd-previous-anchor")
+    assert found(run(tmp_path, files)) == []
+    del files["bundle.yaml"]
+
+
+@pytest.mark.parametrize("version,fires", [("v1.17.2", False), ("1.16.0", False), ("v1.18.0", True),
+                                           ("1.19.1", True), (">=1.17.0", True), ("1.x", True)])
+def test_a_pinned_older_cert_manager_keeps_never_as_the_default(tmp_path, version, fires):
+    unset = ANCHOR_CHAIN.replace("    rotationPolicy: Always\n", "")
+    files = {"c.yaml": certificate("issuer", "linkerd", ISSUER_SPEC), "anchor.yaml": unset,
+             "cm.yaml": cert_manager_release(version)}
+    assert found(run(tmp_path, files)) == ([("LNK706", "anchor.yaml", 14, 3)] if fires else [])
+    # An explicit Always is judged whatever the release.
+    files["anchor.yaml"] = ANCHOR_CHAIN
+    assert found(run(tmp_path, files)) == [("LNK706", "anchor.yaml", 16, 21)]
 
 
 # -- robustness and secrecy ---------------------------------------------------------------
