@@ -91,6 +91,6 @@ def lint_text(text: str, filename: str = "<stdin>", *, cwd=None, config_file=Non
     settings = load_settings(cwd, config_file, overrides)
     registry = load_registry(settings)
     chosen = selection(registry, settings, select, ignore)
-    ctx = discover(list(context), cwd, settings.exclude) if context else []
+    ctx = discover(list(context), cwd, settings.exclude_globs(cwd)) if context else []
     engine = Engine(settings, registry, chosen, keep_sources=True)
     return engine.run([], ctx, stdin=(display_path(os.path.join(cwd, filename), cwd) if filename != "<stdin>" else filename, text.encode("utf-8")))

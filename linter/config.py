@@ -69,7 +69,7 @@ class Settings(Record):
         "kubernetes_version_source", "fail_on", "proxy_memory_limit_min", "default_namespace",
         "control_plane_namespace", "cluster_domain", "context", "proxy_defaults", "cni", "proxy_init_run_as_root",
         "cert_expiry_warning_days", "now", "assume_complete", "max_file_size", "custom_rules", "config_path",
-        "config_text", "base_dir", "extra",
+        "config_text", "base_dir", "cwd", "extra",
     )
 
     def __init__(
@@ -103,6 +103,7 @@ class Settings(Record):
         config_path: str | None = None,  # the file the settings came from
         config_text: str = "",
         base_dir: str = ".",  # relative paths in the config are relative to this
+        cwd: str | None = None,  # the directory display paths are relative to (set by load())
         extra: dict | None = None,  # for third-party packs: raw config keys
     ):
         self.select = ["ALL"] if select is None else select
@@ -134,6 +135,7 @@ class Settings(Record):
         self.config_path = config_path
         self.config_text = config_text
         self.base_dir = base_dir
+        self.cwd = cwd
         self.extra = {} if extra is None else extra
 
     def rebase(self, path: str) -> str:
@@ -141,11 +143,14 @@ class Settings(Record):
         return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.base_dir, path))
 
     def exclude_globs(self, cwd: str, extra=()) -> list:
-        """Exclude globs for display paths relative to ``cwd``: globs with a slash are rebased
-        from the configuration file's directory, bare names match anywhere."""
+        """Exclude globs for display paths relative to ``cwd``: ``extra`` (the command line's)
+        as given; the configuration's relative to its file (suppress.ConfigGlob), bare names
+        matching anywhere."""
         out = list(extra)
-        for p in self.exclude:
-            out.append(os.path.relpath(self.rebase(p), cwd).replace(os.sep, "/") if any(c in p for c in "/\\") else p)
+        if self.exclude:
+            from linter.suppress import ConfigGlob
+
+            out.extend(ConfigGlob(p, self.base_dir, cwd) for p in self.exclude)
         return out
 
     def context_paths(self, extra=()) -> tuple:
@@ -376,7 +381,7 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 s.now = parse_now(value)
             except ValueError as e:
                 raise ConfigError(f"{source}: now: {e}") from None
-        elif attr in type(s)._fields and attr not in ("extra", "config_path", "config_text", "base_dir"):
+        elif attr in type(s)._fields and attr not in ("extra", "config_path", "config_text", "base_dir", "cwd"):
             setattr(s, attr, value)
         else:
             s.extra[key] = value
@@ -386,10 +391,16 @@ def load(config_file: str | None, cwd: str) -> Settings:
     path = config_file or find_config(cwd)
     if path is None:
         s = Settings()
-        s.base_dir = cwd
+        s.base_dir = s.cwd = cwd
         return s
     if config_file and not os.path.isfile(config_file):
         raise ConfigError(f"{config_file}: configuration file not found")
     data, text = load_raw(path)
     validate(data, path)
-    return build(data, path, text)
+    s = build(data, path, text)
+    s.cwd = cwd
+    if s.per_file_ignores:  # patterns relative to the configuration file, matched against display paths
+        from linter.suppress import ConfigGlob
+
+        s.per_file_ignores = {ConfigGlob(k, s.base_dir, cwd): v for k, v in s.per_file_ignores.items()}
+    return s

@@ -119,9 +119,54 @@ def per_file_ignored(per_file: dict, display_path: str, rule_id: str) -> bool:
     return False
 
 
+class ConfigGlob(str):
+    """A path pattern written in a configuration file (``exclude``, ``per-file-ignores``).
+
+    It is relative to the file's directory (``base``), whatever directory the run starts in
+    (``cwd``, which display paths are relative to): it is matched against a display path
+    turned relative to ``base``.  A file outside ``base`` is matched by its name only, and
+    only by patterns without a slash (those match a name anywhere, as in .gitignore)."""
+
+    def __new__(cls, pattern: str, base: str, cwd: str):
+        import os
+
+        pattern = str(pattern)
+        while pattern.startswith("./"):
+            pattern = pattern[2:]
+        self = super().__new__(cls, pattern)
+        self.base, self.cwd = os.path.abspath(base), os.path.abspath(cwd)
+        prefix = os.path.relpath(self.cwd, self.base).replace(os.sep, "/")
+        # cwd at or below base: a display path (never "../x": display_path makes those absolute)
+        # is the prefix plus itself, no system call per file
+        self._prefix = None if prefix == ".." or prefix.startswith("../") else ("" if prefix == "." else prefix + "/")
+        return self
+
+    def __reduce__(self):  # --jobs workers get the settings pickled
+        return (ConfigGlob, (str(self), self.base, self.cwd))
+
+    def subject(self, display: str) -> str | None:
+        """``display`` relative to ``base`` (forward slashes); None when outside it."""
+        import os
+
+        if display.startswith("<"):  # <stdin> without --stdin-filename
+            return display
+        if not os.path.isabs(display) and self._prefix is not None:
+            return self._prefix + display
+        full = display if os.path.isabs(display) else os.path.join(self.cwd, display)
+        if os.path.isabs(self):
+            return full.replace(os.sep, "/")
+        rel = os.path.relpath(full, self.base).replace(os.sep, "/")
+        return None if rel == ".." or rel.startswith("../") else rel
+
+
 def _path_matches(path: str, pattern: str) -> bool:
     import fnmatch  # only runs with exclude globs or per-file ignores
 
+    if type(pattern) is ConfigGlob:
+        rel = pattern.subject(path.replace("\\", "/"))
+        if rel is None:  # outside the configuration's directory: a bare name still matches
+            return "/" not in pattern and fnmatch.fnmatch(path.replace("\\", "/").rsplit("/", 1)[-1], pattern)
+        path = rel
     path = path.replace("\\", "/")
     if fnmatch.fnmatch(path, pattern):
         return True
