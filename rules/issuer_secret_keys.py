@@ -23,7 +23,10 @@ _CONSEQUENCE = {
         "`crt.pem` and `key.pem` for the default `linkerd.io/tls`, `tls.crt` and `tls.key` for `kubernetes.io/tls` "
         "(an external issuer such as cert-manager), whose `ca.crt` `linkerd check` and the CLI read as the trust "
         "anchors. A Secret written for the other scheme, or missing a key, leaves the identity controller without "
-        "credentials: no proxy gets a certificate."
+        "credentials: no proxy gets a certificate.\n\n"
+        "The scheme is taken from the Helm values in the input, else from the Secret's `type`, else from its keys: "
+        "`crt.pem`/`key.pem` fit only `linkerd.io/tls`, `tls.crt`/`tls.key` only `kubernetes.io/tls` (so an "
+        "untyped Secret with just those two lacks `ca.crt`, and is wrong under either scheme)."
     ),
     how_to_fix=(
         "Name the keys for the scheme in use, or set `identity.issuer.scheme` (Helm) / `--identity-external-issuer` "
@@ -34,7 +37,8 @@ _CONSEQUENCE = {
         "linkerd/linkerd2 pkg/k8s/labels.go (IdentityIssuerSchemeLinkerd, IdentityIssuerCrtName, IdentityIssuerKeyName, "
         "IdentityIssuerTrustAnchorsNameExternal)",
         "linkerd/linkerd2 controller/cmd/identity/main.go (issuerPathCrt/issuerPathKey by scheme)",
-        "linkerd/linkerd2 pkg/issuercerts/issuercerts.go (FetchIssuerData, FetchExternalIssuerData)",
+        "linkerd/linkerd2 pkg/issuercerts/issuercerts.go (FetchIssuerData, FetchExternalIssuerData: ca.crt "
+        "\"trust anchors\" key missing)",
         "linkerd/linkerd2 charts/linkerd-control-plane/templates/identity.yaml",
     ),
     bad=Example(
@@ -87,8 +91,14 @@ def _check_secret(ctx, facts, secret) -> None:
         name, why = SCHEME_K8S, "the Secret's type"
     elif keys & {"crt.pem", "key.pem"}:
         name, why = SCHEME_LINKERD, "the keys it holds"
+    elif keys & {"tls.crt", "tls.key"}:
+        # No scheme in the input: under the default linkerd.io/tls these are the wrong keys anyway, so
+        # kubernetes.io/tls (perhaps set elsewhere) is the only scheme they may be meant for.
+        name = SCHEME_K8S
+        why = (f"the keys it holds, {', '.join(sorted(keys & {'tls.crt', 'tls.key'}))}: the only scheme they fit; "
+               f"under the default {SCHEME_LINKERD!r} they are the wrong keys")
     else:
-        return  # tls.* keys and no scheme in the input: it may well be kubernetes.io/tls, set elsewhere
+        return
     expected = SCHEME_KEYS.get(name)
     if expected is None:
         return  # an unknown scheme: reported on the scheme itself

@@ -363,9 +363,19 @@ def test_secret_keys_against_scheme(tmp_path):
     result = run(tmp_path, files, select=("LNK705",))
     assert found(result) == [("LNK705", "s.yaml", 7, 1)]
     assert "lacks ca.crt" in result.findings[0].message and "linkerd check" in result.findings[0].message
-    # tls.* keys without a type and without a scheme in the input: the scheme may be set elsewhere.
+    # tls.* keys without a type and without a scheme in the input: wrong under the default linkerd.io/tls,
+    # and kubernetes.io/tls, the only scheme they fit, wants ca.crt too (was: no finding).
     files = {"s.yaml": secret("data:\n  tls.crt: eA==\n  tls.key: eA==\n")}
-    assert found(run(tmp_path, files, select=("LNK705",))) == []
+    result = run(tmp_path, files, select=("LNK705",))
+    assert found(result) == [("LNK705", "s.yaml", 6, 1)]
+    assert result.findings[0].message == (
+        "issuer Secret linkerd/linkerd-identity-issuer lacks ca.crt, which scheme 'kubernetes.io/tls' (from the keys "
+        "it holds, tls.crt, tls.key: the only scheme they fit; under the default 'linkerd.io/tls' they are the wrong "
+        "keys) requires: `linkerd check` and `linkerd install/upgrade --identity-external-issuer` read the trust "
+        "anchors from it and fail"
+    )
+    files = {"s.yaml": secret("data:\n  tls.crt: eA==\n  tls.key: eA==\n  ca.crt: eA==\n")}
+    assert found(run(tmp_path, files, select=("LNK705",))) == []  # all three: kubernetes.io/tls, set elsewhere
     # crt.pem without key.pem: the linkerd.io/tls keys, one missing.
     files = {"s.yaml": secret("stringData:\n  crt.pem: x\n")}
     result = run(tmp_path, files, select=("LNK705",))
