@@ -59,9 +59,9 @@ def _accept(accepted, key, values):
         "(federated), and check that the target Linkerd version supports the mode."
     ),
     references=(
-        "linkerd/linkerd2 multicluster/cmd/link.go (default selector, remoteDiscoverySelector, federatedServiceSelector)",
-        "linkerd/linkerd2 pkg/healthcheck/healthcheck_labels.go (validAsLabelOnly: mirror.linkerd.io/exported)",
-        "linkerd/linkerd2 multicluster/charts/linkerd-multicluster/values.yaml (federatedServiceSelector, 2.17+)",
+        "linkerd/linkerd2 multicluster/cmd/link.go@version-2.18 L502-504 (default selector, remoteDiscoverySelector, federatedServiceSelector)",
+        "linkerd/linkerd2 pkg/healthcheck/healthcheck_labels.go@version-2.18 L14-16 (validAsLabelOnly: mirror.linkerd.io/exported)",
+        "linkerd/linkerd2 multicluster/charts/linkerd-multicluster/values.yaml@version-2.17 L124 (federatedServiceSelector: first in 2.17)",
         "https://linkerd.io/2-edge/reference/multicluster/",
     ),
     bad=Example(
@@ -102,7 +102,7 @@ def check(ctx):
     accepted = ctx.inventory.facts.get(FACT, {})
     for key, valid, since in ((EXPORTED, ("true", "remote-discovery"), (2, 10)), (FEDERATED, ("member",), (2, 17))):
         if annotations is not None and key in annotations:
-            _annotation(ctx, meta, labels, annotations, key)
+            _annotation(ctx, meta, labels, annotations, key, _missing_mode(key, since, version))
         if labels is None or key not in labels:
             continue
         raw = labels[key]
@@ -116,27 +116,46 @@ def check(ctx):
         if text in valid:
             need = (2, 14) if text == "remote-discovery" else since
             if version < need:
-                mode = {"remote-discovery": "remote discovery", "member": "federated services"}.get(text, "")
-                ctx.report(where, f"{key}={text}: {mode or 'this mode'} needs Linkerd {fmt(need)}+, the target is {fmt(version)}")
+                mode = {"remote-discovery": "remote discovery needs", "member": "federated services need"}.get(text, "this mode needs")
+                ctx.report(where, f"{key}={text}: {mode} Linkerd {fmt(need)}+, the target is {fmt(version)}")
+            continue
+        missing = _missing_mode(key, since, version)
+        if missing:
+            # the label means nothing to this release whatever its value: say that, not which value to use
+            ctx.report(where, f"{key}={text!r}: {missing}")
             continue
         wanted = " or ".join(repr(v) for v in valid)
         fix = None
-        if text in _TRUTHY:
+        if text in _TRUTHY and "${" not in raw:  # rewriting a variable would drop it
             target = valid[0]
             fix = Fix(f"set {key} to {target!r}", (replace_scalar(ctx.source, labels.value_span(key), target),), safe=False)
         ctx.report(where, f"{key}={text!r} is selected by no Link: use {wanted}", fix=fix)
 
 
-def _annotation(ctx, meta, labels, annotations, key):
+def _missing_mode(key, since, version) -> str:
+    """Why the key does nothing in the target release at all ('' when the release knows it)."""
+    if version >= since:
+        return ""
+    return f"federated services need Linkerd {fmt(since)}+ (label value 'member'), the target is {fmt(version)}"
+
+
+def _annotation(ctx, meta, labels, annotations, key, missing=""):
     where = key_of(annotations, key)
     src = ctx.source
     if labels is not None and key in labels:
         same = labels[key] == annotations[key]
         delete = delete_entry(src, annotations, key) if len(annotations) > 1 else delete_entry(src, meta, "annotations")
-        msg = f"{key} is also an annotation, which Linkerd ignores" + ("" if same else f" (with another value than the label's {labels[key]!r})")
+        label = labels[key]
+        shown = resolve_vars(label) if isinstance(label, str) else label
+        msg = f"{key} is also an annotation, which Linkerd ignores" + (
+            "" if same else f" (with another value than the label's {label if shown is None else shown!r})"
+        )
         fix = Fix(f"remove the {key} annotation", (delete,)) if delete is not None and same else None
         ctx.report(where, msg, fix=fix)
         return
+    if missing:
+        ctx.report(where, f"{key} is an annotation, and {missing}")
+        return  # moving it to the labels would not help either
     ctx.report(
         where,
         f"{key} is an annotation: the service mirror selects Services by label, so this Service is not exported",

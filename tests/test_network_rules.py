@@ -373,3 +373,41 @@ def test_selector_with_a_non_string_key_is_unknown_not_a_crash():
 
     assert matches({"matchExpressions": [{"key": ["a"], "operator": "In", "values": ["x"]}]}, {"a": "x"}) is None
     assert matches({"matchExpressions": [{"key": "a", "operator": "In", "values": ["x"]}]}, {"a": "x"}) is True
+
+
+def test_annotation_and_label_disagree_message_shows_the_resolved_label(tmp_path):
+    meta = (
+        "  annotations:\n    mirror.linkerd.io/exported: \"${EXP:=true}\"\n"
+        "  labels:\n    mirror.linkerd.io/exported: \"${EXP2:=yes}\"\n"
+    )
+    r = lint(tmp_path, {"svc.yaml": svc(meta)}, "LNK803")
+    assert places(r, "LNK803") == [("svc.yaml", 7, 5), ("svc.yaml", 9, 33)]
+    also, label = (f.message for f in r.findings)
+    assert also.endswith("(with another value than the label's 'yes')")
+    assert "${" not in also
+    assert label == "mirror.linkerd.io/exported='yes' is selected by no Link: use 'true' or 'remote-discovery'"
+    assert r.findings[1].fix is None  # rewriting "${EXP2:=yes}" would drop the variable
+
+
+@pytest.mark.parametrize(
+    "meta, where, before, from_2_17",
+    [
+        ("  labels:\n    mirror.linkerd.io/federated: \"true\"\n", (7, 34),
+         "mirror.linkerd.io/federated='true': federated services need Linkerd 2.17+ (label value 'member'), the target is 2.16",
+         "mirror.linkerd.io/federated='true' is selected by no Link: use 'member'"),
+        ("  labels:\n    mirror.linkerd.io/federated: member\n", (7, 34),
+         "mirror.linkerd.io/federated=member: federated services need Linkerd 2.17+, the target is 2.16", None),
+        ("  annotations:\n    mirror.linkerd.io/federated: member\n", (7, 5),
+         "mirror.linkerd.io/federated is an annotation, and federated services need Linkerd 2.17+ (label value 'member'), the target is 2.16",
+         "mirror.linkerd.io/federated is an annotation: the service mirror selects Services by label, so this Service is not exported"),
+    ],
+    ids=["other-value", "member", "annotation"],
+)
+def test_federated_before_2_17_says_the_mode_is_missing(tmp_path, meta, where, before, from_2_17):
+    r = lint(tmp_path, {"svc.yaml": svc(meta)}, "LNK803", {"linkerd-version": "2.16"})
+    assert places(r, "LNK803") == [("svc.yaml",) + where]
+    assert [f.message for f in r.findings] == [before]
+    assert r.findings[0].fix is None  # moving or rewriting it would not make 2.16 federate
+    # from 2.17 the same label is judged by its value
+    r = lint(tmp_path, {"svc.yaml": svc(meta)}, "LNK803", {"linkerd-version": "2.17"})
+    assert [f.message for f in r.findings] == ([from_2_17] if from_2_17 else [])
