@@ -183,6 +183,10 @@ def take_entry(source, container: YMap, key, parent: YMap | None = None, parent_
     entry) the whole ``parent_key:`` entry goes.  Returns ``(edit, value_text, comments)``:
     the value as written with its trailing comment, and the comment lines the cut removes,
     to be written above the entry where it lands.  None when the entry spans several lines.
+
+    The whole-line comments directly above the entry (no blank line between, at its
+    indentation) describe it, so they go with it rather than stay behind above a key they
+    do not describe.
     """
     lines = _entry_lines(source, container, key)
     if lines is None or lines[0] != lines[1]:
@@ -195,8 +199,8 @@ def take_entry(source, container: YMap, key, parent: YMap | None = None, parent_
     if tail is None:
         return None
     value_text = text_at(source, vspan) + (line_text[vspan.end_col - 1:].rstrip() if tail else "")
-    comments = []
-    first = kspan.line
+    first = _comments_above(source, kspan.line, kspan.col)
+    comments = [source.lines[n - 1].strip() for n in range(first, kspan.line)]
     if parent is not None:
         plines = _entry_lines(source, parent, parent_key)
         if plines is None or plines[1] != kspan.line:
@@ -206,14 +210,29 @@ def take_entry(source, container: YMap, key, parent: YMap | None = None, parent_
         head = _comment_of(head[1:] if head.startswith(":") else "x")
         if head is None:
             return None
-        comments += [head] if head else []
+        first = _comments_above(source, pkey.line, pkey.col)
+        comments = [source.lines[n - 1].strip() for n in range(first, pkey.line)] + ([head] if head else [])
         for n in range(pkey.line + 1, kspan.line):
             c = _comment_of(source.lines[n - 1])
             if c is None:
                 return None
             comments += [c] if c else []
-        first = pkey.line
     return Edit(Span(first, 1, kspan.line + 1, 1), ""), value_text, tuple(comments)
+
+
+def _comments_above(source, line: int, col: int) -> int:
+    """The first of the whole-line comments at column ``col`` directly above ``line`` (``line`` if none).
+
+    A line at the key's own indentation that starts with ``#`` is a comment, never part of a
+    scalar or flow collection of the entry before (their lines are indented deeper)."""
+    first = line
+    while first > 1:
+        text = source.lines[first - 2]
+        body = text.lstrip(" ")
+        if not body.startswith("#") or len(text) - len(body) != col - 1:
+            break
+        first -= 1
+    return first
 
 
 def _newline(source) -> str:

@@ -435,3 +435,92 @@ def test_many_fixes_that_insert_at_one_point_all_settle_in_one_run(run_cli, tmp_
     assert "  annotations:\n    linkerd.io/inject: enabled\n" in fixed
     second = run_cli("check", "--fix", "--select", "LNK103", "ns.yaml")
     assert path.read_text() == fixed and "LNK103" not in second.stdout
+
+
+def test_a_comment_above_a_moved_entry_moves_with_it(run_cli, tmp_path):
+    """The whole-line comments directly above a moved annotation describe it: they go with it (LNK102,
+    and the `annotations:` block that goes with its last key takes the comment above it too).  A comment
+    after a blank line, or at another indentation, stays where it is."""
+    write(tmp_path, "web.yaml", """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          annotations:
+            # memory for the proxy
+            # (measured under load)
+            config.linkerd.io/proxy-memory-limit: 256Mi   # trailing
+            # owned by team a
+            team: a
+            # about the cpu
+
+            config.linkerd.io/proxy-cpu-limit: "1"
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata:
+              labels: {app: web}
+              annotations:
+                linkerd.io/inject: enabled
+            spec:
+              containers: [{name: web, image: "nginx:1"}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+          # proxy settings
+          annotations:
+            # memory
+            config.linkerd.io/proxy-memory-limit: 128Mi
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata:
+              labels: {app: api}
+            spec:
+              containers: [{name: api, image: "nginx:1"}]
+        """)
+    proc = run_cli("check", "--fix", "--select", "LNK102", "web.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "web.yaml").read_text() == textwrap.dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          annotations:
+            # owned by team a
+            team: a
+            # about the cpu
+
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata:
+              labels: {app: web}
+              annotations:
+                linkerd.io/inject: enabled
+                # memory for the proxy
+                # (measured under load)
+                config.linkerd.io/proxy-memory-limit: 256Mi   # trailing
+                config.linkerd.io/proxy-cpu-limit: "1"
+            spec:
+              containers: [{name: web, image: "nginx:1"}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          selector: {matchLabels: {app: api}}
+          template:
+            metadata:
+              labels: {app: api}
+              annotations:
+                # proxy settings
+                # memory
+                config.linkerd.io/proxy-memory-limit: 128Mi
+            spec:
+              containers: [{name: api, image: "nginx:1"}]
+        """)
+    assert run_cli("check", "--diff", "--select", "LNK102", "web.yaml").stdout == ""
