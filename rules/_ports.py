@@ -13,9 +13,10 @@ Sources (linkerd/linkerd2):
   (``pkg/util/parsing.go`` ``ParseContainerOpaquePorts``; init containers count from 2.20);
 * Services: the annotation, else the Namespace's (written by the injector at CREATE), else the
   defaults filtered by port/targetPort (``inject.go`` ``CreateOpaquePortsPatch``); from 2.18 a
-  port's ``appProtocol`` decides instead (``policy-controller/core/src/outbound.rs``
-  ``AppProtocol::from_str``: ``http`` and ``kubernetes.io/h2c`` are HTTP, every other value is
-  opaque; ``outbound/index.rs`` ignores the annotation for such ports).
+  port's ``appProtocol`` decides instead (``policy-controller/core/src/outbound.rs@version-2.18``
+  L53-65 ``AppProtocol::from_str``: lower-cased first (L57), then ``http`` and
+  ``kubernetes.io/h2c`` are HTTP, every other value is opaque; ``outbound/index.rs`` ignores
+  the annotation for such ports).
 """
 
 from __future__ import annotations
@@ -279,12 +280,21 @@ def service_opaque(svc, ports, settings, inventory) -> dict:
         if sp.port is None:
             continue
         if settings.linkerd_version >= APP_PROTOCOL_SINCE and sp.app_protocol is not None:
-            out[sp.port] = sp.app_protocol not in HTTP_APP_PROTOCOLS
+            out[sp.port] = app_protocol_opaque(sp.app_protocol)
         elif explicit == "unknown":
             out[sp.port] = None
         else:
             out[sp.port] = sp.port in explicit
     return out
+
+
+def app_protocol_opaque(app_protocol: str):
+    """Does the policy controller treat a port with this appProtocol as opaque? None: unresolved variable.
+
+    It lower-cases the value before matching (``HTTP`` is ``http``).
+    """
+    text = resolve_vars(app_protocol)
+    return None if text is None else text.lower() not in HTTP_APP_PROTOCOLS
 
 
 def target_container_port(sp: ServicePort, pod):

@@ -309,3 +309,20 @@ def test_app_protocol_alone_is_enough_but_http_contradicts_opaque_pods(tmp_path)
     http_svc = service("- port: 80\n  targetPort: 7000\n  appProtocol: http", name="opaque", selector="opaque")
     files = {"ns.yaml": NS, "a.yaml": plain, "b.yaml": opaque_svc, "c.yaml": opaque, "d.yaml": http_svc}
     assert places(lint(tmp_path, files, "LNK304")) == [("d.yaml", *at(http_svc, "http"))]
+
+
+@pytest.mark.parametrize("value", ["http", "HTTP", "Http", "kubernetes.io/H2C", '"${AP:=HTTP}"'])
+def test_app_protocol_is_matched_case_insensitively(tmp_path, value):
+    # policy-controller/core/src/outbound.rs@version-2.18 L57 lower-cases appProtocol before matching:
+    # HTTP is http, so the opaque pods behind it disagree with the Service
+    opaque = workload("- containerPort: 7000", 'config.linkerd.io/opaque-ports: "7000"', name="opaque")
+    svc = service(f"- port: 80\n  targetPort: 7000\n  appProtocol: {value}", name="opaque", selector="opaque")
+    r = lint(tmp_path, {"ns.yaml": NS, "c.yaml": opaque, "d.yaml": svc}, "LNK304")
+    assert places(r) == [("d.yaml", *at(svc, value))]
+
+
+@pytest.mark.parametrize("value", ["Linkerd.io/Opaque", "LINKERD.IO/TCP", '"${AP}"'])
+def test_opaque_app_protocol_in_any_case_agrees_with_opaque_pods(tmp_path, value):
+    opaque = workload("- containerPort: 7000", 'config.linkerd.io/opaque-ports: "7000"', name="opaque")
+    svc = service(f"- port: 80\n  targetPort: 7000\n  appProtocol: {value}", name="opaque", selector="opaque")
+    assert places(lint(tmp_path, {"ns.yaml": NS, "c.yaml": opaque, "d.yaml": svc}, "LNK304")) == []
