@@ -362,15 +362,7 @@ def _route_duration(text):
 
 
 def httproute(spec, version, target):
-    for i, parent in enumerate(_seq(spec.get("parentRefs"))):
-        if not isinstance(parent, YMap) or _variable(parent):
-            continue
-        group = _text(parent.get("group"))
-        kind = _text(parent.get("kind"))
-        # The CRD defaults a parentRef's group to policy.linkerd.io.
-        if isinstance(kind, str) and kind.lower() == "egressnetwork" and (group is None or group.lower() == POLICY):
-            if parent.get("port") is None:
-                yield ("spec", "parentRefs", i), "key", "an EgressNetwork parent needs a `port`: the policy validator rejects it"
+    # An EgressNetwork parent without a port (the validator refuses it) is LNK605's finding: one report.
     for r, rule_ in enumerate(_seq(spec.get("rules"))):
         if not isinstance(rule_, YMap):
             continue

@@ -112,7 +112,7 @@ def check(ctx):
         _check_group(ctx, route, ref, kind, group, default_group)
         if kind.lower() == "server" and group.lower() == POLICY and route.kind in ("HTTPRoute", "GRPCRoute"):
             _check_server_parent(ctx, route, ref)
-        if kind.lower() == "egressnetwork" and group.lower() == POLICY and "port" not in ref:
+        if kind.lower() == "egressnetwork" and group.lower() == POLICY and ref.get("port") is None:
             ctx.report(
                 value_of(ref, "kind"),
                 f"EgressNetwork parent {text(ref.get('name'))!r} without a port: the policy admission webhook "

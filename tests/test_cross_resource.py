@@ -272,6 +272,24 @@ def test_server_parent_port_section_and_namespace(tmp_path):
     ]
 
 
+def test_egress_network_parent_without_port_is_reported_once(tmp_path):
+    """LNK601 reported it too, at nearly the same place: only the route rule (LNK605) does now."""
+    from .lintkit import lint as lint_many
+
+    text = route(
+        "policy.linkerd.io/v1beta3",
+        "    - {group: policy.linkerd.io, kind: EgressNetwork, name: out}\n"
+        "    - {group: policy.linkerd.io, kind: EgressNetwork, name: out2, port: null}\n"
+        "    - {group: policy.linkerd.io, kind: EgressNetwork, name: ok, port: 443}\n",
+    )
+    r = lint_many(tmp_path, {"r.yaml": text}, ["LNK601", "LNK605"])
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [
+        ("LNK605", *at("r.yaml", text, "EgressNetwork")[1:]),
+        ("LNK605", *at("r.yaml", text, "EgressNetwork", 2)[1:]),
+    ]
+    assert "without a port: the policy admission webhook rejects the route" in r.findings[0].message
+
+
 # -- LNK606 authorization-policy-target -------------------------------------------------------------
 
 
