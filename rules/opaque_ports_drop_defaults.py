@@ -32,8 +32,9 @@ from ._proxy import anchor_for, inject_related
     ),
     how_to_fix="Keep the default ports the workload uses in the list, e.g. `opaque-ports: \"3306,8080\"`.",
     references=(
-        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml (proxy.opaquePorts)",
-        "linkerd/linkerd2 pkg/inject/inject.go (ApplyAnnotationOverrides: the annotation replaces proxy.opaquePorts)",
+        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml@version-2.18 L246 (proxy.opaquePorts)",
+        "linkerd/linkerd2 pkg/inject/inject.go@version-2.18 L495-505 (applyAnnotationOverrides: the annotation replaces proxy.opaquePorts)",
+        "linkerd/linkerd2 pkg/inject/inject.go@version-2.18 L759-776 (CreateOpaquePortsPatch: a Service inherits its Namespace's list at creation)",
         "https://linkerd.io/2-edge/features/protocol-detection/ (the values replace, not augment, the default list)",
     ),
     bad=Example(
@@ -133,24 +134,25 @@ def _service(ctx):
             continue  # from 2.18 a port's appProtocol decides, not the annotation
         by_default = sp.port in defaults or (isinstance(sp.target, int) and sp.target in defaults)
         if by_default and sp.port not in listed:
-            dropped.append(sp.port)
+            dropped.append(sp)
     if not dropped:
         return
-    ports = ", ".join(map(str, sorted(set(dropped))))
+    numbers = sorted({sp.port for sp in dropped})
+    ports, many = ", ".join(map(str, numbers)), len(numbers) > 1
     if source == "service":
         where = ctx.value(container, key)
         related = ()
         origin = ""
     else:
-        where = ctx.key(svc.data, "kind")
+        where = dropped[0].where()  # the Service itself says nothing: point at the port that loses opaqueness
         ns = ctx.inventory.namespace_of(svc)
         related = (_related(ns, container, key),)
         origin = f" (from Namespace {ns.name}, copied onto the Service when it is created)"
     ctx.report(
         where,
-        f"{OPAQUE} is {text!r}{origin}, which replaces the default opaque ports; Service port{'s' if len(dropped) > 1 else ''} "
-        f"{ports}, opaque by default, {'are' if len(dropped) > 1 else 'is'} now protocol-detected by meshed clients: add "
-        f"{'them' if len(dropped) > 1 else 'it'} to the list",
+        f"{OPAQUE} is {text!r}{origin}, which replaces the default opaque ports; Service port{'s' if many else ''} "
+        f"{ports}, opaque by default, {'are' if many else 'is'} now protocol-detected by meshed clients: add "
+        f"{'them' if many else 'it'} to the list",
         related=tuple(r for r in related if r is not None),
     )
 

@@ -172,10 +172,21 @@ def test_version_default_list(tmp_path):
 
 def test_service_drops_default_port_from_namespace(tmp_path):
     ns = ns_with('config.linkerd.io/opaque-ports: "8080"')
-    svc = service("- port: 3306\n- port: 8080")
+    svc = service("- port: 8080\n- port: 3306")
     r = lint(tmp_path, {"ns.yaml": ns, "svc.yaml": svc}, "LNK303")
-    assert places(r, "LNK303") == [("svc.yaml", 2, 1)]
-    assert [(x.path, x.span.line) for x in r.findings[0].related] == [("ns.yaml", 7)]
+    # the Service holds no annotation: the finding is on the port that loses opaqueness
+    assert places(r, "LNK303") == [("svc.yaml", *at(svc, "3306"))]
+    assert "Service port 3306, opaque by default, is now" in messages(r)[0]
+    assert [(x.path, x.span.line, x.span.col) for x in r.findings[0].related] == [("ns.yaml", *at(ns, '"8080"'))]
+
+
+def test_service_drops_several_default_ports_from_namespace(tmp_path):
+    ns = ns_with('config.linkerd.io/opaque-ports: "8080"')
+    svc = service("- port: 8080\n- port: 6379\n  name: redis\n- port: 25\n  name: smtp")
+    r = lint(tmp_path, {"ns.yaml": ns, "svc.yaml": svc}, "LNK303")
+    # one finding, at the first port (in file order) the message names
+    assert places(r, "LNK303") == [("svc.yaml", *at(svc, "6379"))]
+    assert "Service ports 25, 6379, opaque by default, are now" in messages(r)[0]
 
 
 def test_service_app_protocol_decides_from_2_18(tmp_path):
