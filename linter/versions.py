@@ -23,21 +23,9 @@ import re
 from linter.lazyre import pattern
 from linter.record import Record
 
-# The edge release each Linkerd version line was cut from (linkerd/website data/versions.yaml,
-# and `git describe --match 'edge-*'` on the stable tags for 2.10-2.14).
-EDGE_OF_RELEASE = {
-    (2, 10): (21, 3, 2),
-    (2, 11): (21, 9, 5),
-    (2, 12): (22, 8, 2),
-    (2, 13): (23, 4, 1),
-    (2, 14): (23, 8, 3),
-    (2, 15): (24, 2, 4),
-    (2, 16): (24, 8, 2),
-    (2, 17): (24, 11, 8),
-    (2, 18): (25, 4, 4),
-    (2, 19): (25, 10, 7),
-    (2, 20): (26, 6, 3),
-}
+# The edge release each Linkerd version line was cut from: data, one row per line with its
+# source, in rules/_linkerd_releases.py.
+from linter.rules._linkerd_releases import EDGE_OF_RELEASE
 
 _LINKERD = pattern(r"^(?:(stable|version|enterprise)-)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
 _EDGE = pattern(r"^(edge|preview)-(\d{2})\.(\d{1,2})\.(\d+)(?:[-+].*)?$")

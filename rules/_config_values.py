@@ -81,8 +81,7 @@ def _enum(key, allowed, text, version):
             W,
             None,
         )
-    if key == "config.linkerd.io/default-inbound-policy" and version < (2, 16):
-        allowed = [a for a in allowed if a != "audit"]  # `audit` arrived in 2.16
+    # A value only later releases accept (`audit` before 2.16) is LNK505's finding, not a wrong shape.
     if text in allowed:
         return None
     fix = next((a for a in allowed if a.lower() == text.strip().lower()), None)

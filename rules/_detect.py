@@ -40,11 +40,12 @@ from linter.versions import (
 )
 
 from ._k8s_matrix import refuses_below
+from ._linkerd_releases import CHART_LINES, EDGE_OF_CHART, LINKERD_CHARTS, OLDEST_LINE
 
 FACTS_KEY = "versions"
 # The oldest release line the version data covers: an older detected version is listed by
 # `context` but never becomes the target (rules would judge it with data they do not have).
-OLDEST_KNOWN = (2, 10)
+OLDEST_KNOWN = OLDEST_LINE
 
 TRIGGER = (
     r"(?:linkerd|buoyantio)/[a-z-]+:|linkerd\.io/created-by|linkerd\.io/proxy-version|linkerdVersion|"
@@ -62,11 +63,8 @@ _CHART_LABEL = pattern(r"^(?P<chart>linkerd-control-plane|linkerd-crds|linkerd2)
 _LINKERD_VERSION_VALUE = pattern(r"^\s*linkerdVersion:\s*[\"']?(?P<v>[^\s\"'#]+)", re.M)
 _CALENDAR = pattern(r"^(?P<y>20\d\d)\.(?P<m>\d{1,2})\.(?P<n>\d+)$")
 
-# Stable chart versions -> Linkerd line (charts/*/Chart.yaml at every stable-2.12.x…2.14.x tag).
-CHART_LINES = {
-    "linkerd-control-plane": {(1, 9): (2, 12), (1, 12): (2, 13), (1, 15): (2, 14), (1, 16): (2, 14)},
-    "linkerd-crds": {(1, 4): (2, 12), (1, 6): (2, 13), (1, 8): (2, 14)},
-}
+# Stable chart versions -> Linkerd line (rules/_linkerd_releases.py, each row with its source).
+_CHART_LINE = {(r.chart, r.version): r.line for r in CHART_LINES}
 
 
 class Detection(Record):
@@ -306,13 +304,16 @@ def chart_linkerd(chart: str, version: str) -> LinkerdVersion | None:
             return parse_linkerd_version(f"edge-{int(m.group('y')) - 2000}.{m.group('m')}.{m.group('n')}")
         except VersionError:
             return None
+    if v.endswith("-edge") and chart == "linkerd-control-plane":
+        edge = EDGE_OF_CHART.get(v)  # x.y.z-edge: the edge tag whose Chart.yaml carries it
+        return parse_linkerd_version("edge-" + fmt(edge)) if edge else None
     m = re.match(r"^(\d+)\.(\d+)\.(\d+)$", v)
     if not m:
-        return None  # edge charts of 2.12-2.15 (x.y.z-edge) straddle release lines
+        return None
     major, minor = int(m.group(1)), int(m.group(2))
     if chart == "linkerd2" and major == 2:  # the 2.10/2.11 chart's version is the Linkerd version
         return parse_linkerd_version(f"stable-{v}")
-    line = CHART_LINES.get(chart, {}).get((major, minor))
+    line = _CHART_LINE.get((chart, (major, minor)))
     return parse_linkerd_version(fmt(line)) if line else None
 
 
@@ -330,7 +331,7 @@ def _releases(inv, res) -> None:
         spec = get_in(res.data, "spec", "chart", "spec")
         if isinstance(spec, YMap):
             chart = _text(spec, "chart")
-            if chart in CHART_LINES or chart == "linkerd2":
+            if chart in LINKERD_CHARTS:
                 _chart(inv, res, spec, "version", chart, _text(spec, "version"), "Flux HelmRelease")
     elif res.kind == "Application" and group == "argoproj.io":
         spec = res.data.get("spec")
@@ -342,7 +343,7 @@ def _releases(inv, res) -> None:
                 sources.extend(s for s in spec["sources"] if isinstance(s, YMap))
         for src in sources:
             chart = _text(src, "chart")
-            if chart in CHART_LINES or chart == "linkerd2":
+            if chart in LINKERD_CHARTS:
                 _chart(inv, res, src, "targetRevision", chart, _text(src, "targetRevision"), "Argo CD Application")
     elif res.kind == "ConfigMap" and res.name == "linkerd-config":
         data = res.data.get("data")
@@ -409,7 +410,7 @@ def collect_document(path, doc, inv) -> None:
         _kube_range(inv, path, data, kube)
     deps = data.get("dependencies")
     for dep in deps if isinstance(deps, YSeq) else ():
-        if isinstance(dep, YMap) and (_text(dep, "name") in CHART_LINES or _text(dep, "name") == "linkerd2"):
+        if isinstance(dep, YMap) and _text(dep, "name") in LINKERD_CHARTS:
             _chart(inv, path, dep, "version", _text(dep, "name"), _text(dep, "version"), "Chart.yaml dependency")
 
 

@@ -41,29 +41,36 @@ def row_for(linkerd: tuple) -> Row | None:
 
 # The edge release from which `linkerd check --pre` required each Kubernetes minimum
 # (`git log -G minAPIVersion -- pkg/k8s/api.go` on linkerd/linkerd2; first tag containing each commit).
+EdgeMinimum = namedtuple("EdgeMinimum", ("edge", "minimum", "source"), module=__name__)
+
+_API_GO = "linkerd/linkerd2 pkg/k8s/api.go minAPIVersion"
 EDGE_MIN_K8S = (
-    ((21, 2, 3), (1, 16)),  # cbdd1cab0
-    ((21, 10, 2), (1, 17)),  # 8805a36fa
-    ((21, 11, 1), (1, 20)),  # c88c0edd1 (never in a stable release)
-    ((22, 6, 2), (1, 21)),  # b7a0b8adb
-    ((23, 12, 2), (1, 22)),  # 5f100b319
-    ((25, 2, 3), (1, 23)),  # afd2f99c6
-    ((26, 5, 1), (1, 31)),  # f37b69d2f
+    EdgeMinimum((21, 2, 3), (1, 16), f"{_API_GO} 1.16.0: commit cbdd1cab0, first in edge-21.2.3"),
+    EdgeMinimum((21, 10, 2), (1, 17), f"{_API_GO} 1.17.0: commit 8805a36fa, first in edge-21.10.2"),
+    EdgeMinimum((21, 11, 1), (1, 20), f"{_API_GO} 1.20.0: commit c88c0edd1, first in edge-21.11.1 (never in a stable release)"),
+    EdgeMinimum((22, 6, 2), (1, 21), f"{_API_GO} 1.21.0: commit b7a0b8adb, first in edge-22.6.2"),
+    EdgeMinimum((23, 12, 2), (1, 22), f"{_API_GO} 1.22.0: commit 5f100b319, first in edge-23.12.2"),
+    EdgeMinimum((25, 2, 3), (1, 23), f"{_API_GO} 1.23.0: commit afd2f99c6, first in edge-25.2.3"),
+    EdgeMinimum((26, 5, 1), (1, 31), f"{_API_GO} 1.31.0: commit f37b69d2f, first in edge-26.5.1"),
 )
 # Patch releases whose minimum differs from their line's row: stable-2.11.0 still took 1.16.
-PATCH_MIN_K8S = {(2, 11, 0): (1, 16)}
+PatchMinimum = namedtuple("PatchMinimum", ("release", "minimum", "source"), module=__name__)
+PATCH_MIN_K8S = (
+    PatchMinimum((2, 11, 0), (1, 16), f"{_API_GO} 1.16.0 @ stable-2.11.0 (1.17.0 from stable-2.11.1)"),
+)
+_PATCH_MIN = {p.release: p.minimum for p in PATCH_MIN_K8S}
 
 
 def refuses_below(lv) -> tuple | None:
     """The oldest Kubernetes a Linkerd version (linter.versions.LinkerdVersion) installs on."""
     if lv.order[0] == "edge" and lv.channel in ("edge", "preview"):
         found = None
-        for edge, minimum in EDGE_MIN_K8S:
-            if edge <= lv.order[1]:
-                found = minimum
+        for row in EDGE_MIN_K8S:
+            if row.edge <= lv.order[1]:
+                found = row.minimum
         return found
-    if lv.order[0] == "release" and lv.order[1] in PATCH_MIN_K8S:
-        return PATCH_MIN_K8S[lv.order[1]]
+    if lv.order[0] == "release" and lv.order[1] in _PATCH_MIN:
+        return _PATCH_MIN[lv.order[1]]
     row = row_for(lv.line)
     return row.refuses_below if row else None
 

@@ -15,26 +15,23 @@ Sources (linkerd/linkerd2):
 
 from __future__ import annotations
 
-from ._native import ALPHA, BETA, GA
+from linter.annotations import CATALOGUE
+
+from ._native import ALPHA, BETA, DEFAULT_ON_FROM, GA, KEYS
 from ._native import parse_bool as go_bool
 
 ADMIN_SHUTDOWN = "config.linkerd.io/proxy-admin-shutdown"
 ADMIN_PORT = "config.linkerd.io/admin-port"
 WAIT_BEFORE_EXIT = "config.alpha.linkerd.io/proxy-wait-before-exit-seconds"
 
-NATIVE_SINCE = (2, 15)
-SHUTDOWN_OPT_IN_SINCE = (2, 16)
+# When each native-sidecar key is read: the annotation catalogue (rules/_linkerd_annotations.py).
+NATIVE_SINCE = CATALOGUE[ALPHA].since
+SHUTDOWN_OPT_IN_SINCE = CATALOGUE[ADMIN_SHUTDOWN].since
 
 
 def native_keys(version: tuple) -> tuple:
     """The native-sidecar annotation keys the injector reads, highest precedence first."""
-    if version < NATIVE_SINCE:
-        return ()
-    if version < (2, 19):
-        return (ALPHA,)
-    if version < (2, 20):
-        return (BETA, ALPHA)
-    return (GA, BETA, ALPHA)
+    return tuple(key for key in KEYS if CATALOGUE[key].since <= version)
 
 
 def _from_config(mesh):
@@ -62,7 +59,7 @@ def native_sidecar(mesh, version: tuple):
         return False, None
     base, base_value = _from_config(mesh)
     if base == "default":
-        base, base_value = version >= (2, 20), None
+        base, base_value = version >= DEFAULT_ON_FROM, None
     for key in keys:
         v = mesh.get(key)
         if v is None or v.source in ("config", "helm"):

@@ -81,7 +81,6 @@ GATEWAY_ROUTES = {
     (_G, "TLSRoute"): (Served("v1alpha2", (2, 17), source="gateway.networking.k8s.io_tlsroutes.yaml (2.17+)"),),
     (_G, "TCPRoute"): (Served("v1alpha2", (2, 17), source="gateway.networking.k8s.io_tcproutes.yaml (2.17+)"),),
 }
-ROUTE_SINCE = {"HTTPRoute": (2, 14), "GRPCRoute": (2, 16), "TLSRoute": (2, 17), "TCPRoute": (2, 17)}
 
 
 def status(table: dict, group: str, kind: str, version: str, line: tuple) -> str | None:

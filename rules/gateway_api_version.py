@@ -3,9 +3,11 @@ from linter.rule import Example, Severity, rule
 from linter.versions import fmt, linkerd_target
 
 from ._k8s_api_check import where
-from ._linkerd_crds import GATEWAY_ROUTES, ROUTE_SINCE, served_versions, status
+from ._linkerd_crds import GATEWAY_ROUTES, served_versions, status
 
 _GROUP = "gateway.networking.k8s.io"
+# The first release that reads each route kind: the oldest row of the bundle table.
+ROUTE_SINCE = {kind: min(r.since for r in rows) for (group, kind), rows in GATEWAY_ROUTES.items() if group == _GROUP}
 # Parents that make a route Linkerd's (policy-controller inbound/outbound indexes): a Service or
 # EgressNetwork (outbound) or a Server (inbound).  Routes of ingress Gateways are not Linkerd's business.
 _MESH_PARENTS = {("", "Service"), ("core", "Service"), ("policy.linkerd.io", "Server"), ("policy.linkerd.io", "EgressNetwork")}

@@ -1,3 +1,4 @@
+from linter.annotations import CATALOGUE, VALUES_SINCE
 from linter.context import value_of
 from linter.fixes import replace_scalar
 from linter.located import YMap, YSeq
@@ -6,12 +7,6 @@ from linter.values import resolve_vars
 
 from ._common import mapping
 from ._grammar import go_duration, rust_duration, rust_duration_text
-
-# policy-controller/k8s/index/src/outbound/index.rs (parse_timeouts, parse_accrual_config) and
-# outbound/index/{http,grpc}.rs (parse_http_retry, parse_grpc_retry).
-RETRY_SINCE = (2, 16)  # retry.linkerd.io/* and timeout.linkerd.io/*
-BALANCER_SINCE = (2, 13)  # balancer.linkerd.io/failure-accrual*
-UNIFIED_SINCE = (2, 20)  # failure-accrual: unified
 
 TIMEOUTS = ("timeout.linkerd.io/request", "timeout.linkerd.io/response", "timeout.linkerd.io/idle")
 RETRY_TIMEOUT = "retry.linkerd.io/timeout"
@@ -22,6 +17,12 @@ ACCRUAL = "balancer.linkerd.io/failure-accrual"
 _A = "balancer.linkerd.io/failure-accrual-consecutive-"
 MAX_FAILURES, MIN_PENALTY, MAX_PENALTY, JITTER = _A + "max-failures", _A + "min-penalty", _A + "max-penalty", _A + "jitter-ratio"
 GRPC_CODES = ("cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable")
+# When the policy controller reads each group (policy-controller/k8s/index/src/outbound/index.rs
+# parse_timeouts, parse_accrual_config; outbound/index/{http,grpc}.rs parse_*_retry): the
+# annotation catalogue is the one home of those releases.
+RETRY_SINCE = CATALOGUE[RETRY_HTTP].since
+BALANCER_SINCE = CATALOGUE[ACCRUAL].since
+ACCRUAL_MODES = tuple(CATALOGUE[ACCRUAL].value[len("enum:"):].split(","))
 
 ROUTE_GROUPS = ("policy.linkerd.io", "gateway.networking.k8s.io")
 
@@ -189,8 +190,10 @@ def _conditions(report, key, text, valid, dropped):
 def _accrual(report, texts, version):
     if ACCRUAL not in texts or texts[ACCRUAL] is None:
         return  # the consecutive-* settings are read only under a failure-accrual mode
-    modes = ("consecutive", "unified") if version >= UNIFIED_SINCE else ("consecutive",)
     mode = texts[ACCRUAL]
+    if VALUES_SINCE.get((ACCRUAL, mode), (0, 0)) > version:
+        return  # a mode of a later release (unified before 2.20): LNK505's finding
+    modes = tuple(m for m in ACCRUAL_MODES if VALUES_SINCE.get((ACCRUAL, m), (0, 0)) <= version)
     dropped = "its failure accrual (circuit breaking) settings"
     if mode not in modes:
         fix = mode.strip().lower() if mode.strip().lower() in modes else None

@@ -1,4 +1,4 @@
-from linter.annotations import INJECT
+from linter.annotations import CATALOGUE, INJECT
 from linter.context import key_of
 from linter.rule import Example, Severity, rule
 from linter.values import resolve_vars
@@ -9,14 +9,8 @@ from ._common import mapping
 
 
 def _key_for(line) -> str | None:
-    """The native-sidecar key a Linkerd release line reads best."""
-    if line >= (2, 20):
-        return n.GA
-    if line >= (2, 19):
-        return n.BETA
-    if line >= (2, 15):
-        return n.ALPHA
-    return None
+    """The native-sidecar key a Linkerd release line reads best (the catalogue says from when)."""
+    return next((key for key in n.KEYS if CATALOGUE[key].since <= line), None)
 
 
 @rule(
@@ -91,9 +85,9 @@ def check(ctx):
     for key in n.KEYS:
         if key not in ann:
             continue
-        since = {n.GA: (2, 20), n.BETA: (2, 19), n.ALPHA: (2, 15)}[key]
+        since = CATALOGUE[key].since
         if since > lv.upto:
-            use = f"; use {best}" if best else "; native sidecars arrived in Linkerd 2.15"
+            use = f"; use {best}" if best else f"; native sidecars arrived in Linkerd {fmt(CATALOGUE[n.ALPHA].since)}"
             ctx.report(key_of(ann, key), f"{key} is read from Linkerd {fmt(since)} on; {lk} ignores it{use}")
             continue
         dep = n.DEPRECATED_FROM.get(key)

@@ -80,9 +80,11 @@ def test_good_value(tmp_path, key, value):
     assert places(r, "LNK205") == []
 
 
-def test_audit_policy_needs_2_16(tmp_path):
-    _, r = one(tmp_path, "config.linkerd.io/default-inbound-policy", "audit", config={"linkerd-version": "2.15"})
-    assert len(places(r, "LNK205")) == 1
+def test_audit_policy_before_2_16_is_the_version_rules(tmp_path):
+    # One rule owns each version gate: LNK505 reports `audit` before 2.16, LNK205 stays quiet.
+    doc, r = one(tmp_path, "config.linkerd.io/default-inbound-policy", "audit", rule=["LNK205", "LNK505"],
+                 config={"linkerd-version": "2.15"})
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK505", *at(doc, "audit"))]
     _, r = one(tmp_path, "config.linkerd.io/default-inbound-policy", "audit")
     assert places(r, "LNK205") == []
 
@@ -208,7 +210,6 @@ ROUTE_VALUES = [
     ("retry.linkerd.io/http", '"5xx,gateway-error, 429"', '"5xx,gateway-error,429"'),
     ("retry.linkerd.io/http", '"600"', None),
     ("retry.linkerd.io/grpc", "unavailable,aborted", None),
-    ("balancer.linkerd.io/failure-accrual", "unified", None),
     ("balancer.linkerd.io/failure-accrual", "Consecutive", "consecutive"),
 ]
 
@@ -241,6 +242,9 @@ def test_route_annotation_valid(tmp_path, key, value):
 def test_unified_accrual_from_2_20(tmp_path):
     doc = service({"balancer.linkerd.io/failure-accrual": "unified"})
     assert places(lint(tmp_path, {"svc.yaml": doc}, "LNK207", config={"linkerd-version": "2.20"})) == []
+    # Before 2.20 `unified` is a later release's value: LNK505 owns it, LNK207 stays quiet.
+    r = lint(tmp_path, {"svc.yaml": doc}, ["LNK207", "LNK505"], config={"linkerd-version": "2.18"})
+    assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK505", *at(doc, "unified"))]
 
 
 def test_accrual_penalties(tmp_path):

@@ -227,3 +227,28 @@ def test_versions_older_than_the_data_never_become_the_target(tmp_path):
     assert found(r, "linkerd") == [("stable-2.8.1", "id.yaml", 6, 28, "control-plane")]
     s = r.inventory.settings
     assert (s.linkerd_version, s.linkerd_version_source) == ((2, 18), "default")
+
+
+@pytest.mark.parametrize(
+    "chart_version, text, line_upto",
+    [
+        ("1.18.10-edge", "edge-24.2.4", ((2, 15), (2, 15))),  # the edge version-2.15 was tagged on
+        ("1.17.2-edge", "edge-23.10.1", ((2, 14), (2, 15))),  # between 2.14 and 2.15
+        ("1.14.3-edge", "edge-23.8.3", ((2, 14), (2, 14))),
+    ],
+)
+def test_edge_chart_versions_map_to_their_edge_tag(tmp_path, chart_version, text, line_upto):
+    doc = ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: linkerd}\nspec:\n  chart:\n"
+           f"    spec:\n      chart: linkerd-control-plane\n      version: {chart_version}\n")
+    r = run(tmp_path, {"x.yaml": doc})
+    d = r.inventory.facts["versions"].linkerd
+    assert [(x.text, x.span.line, x.span.col, x.role) for x in d] == [(text, 8, 16, "control-plane")]
+    assert (d[0].version.line, d[0].version.upto) == line_upto
+    assert d[0].via == f"Flux HelmRelease linkerd-control-plane {chart_version}"
+
+
+def test_unknown_edge_chart_version_detects_nothing(tmp_path):
+    r = run(tmp_path, {"x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n"
+                                 "    helm.sh/chart: linkerd-control-plane-1.99.0-edge\n"})
+    assert found(r, "linkerd") == []
+    assert r.inventory.settings.linkerd_version_source == "default"

@@ -1,9 +1,10 @@
-"""What the editor shows on hover and offers in completion, from the annotation catalogue
-(``linter.annotations.CATALOGUE``) and the rule registry.  Markdown out, no LSP types."""
+"""What the editor shows on hover and offers in completion, from the annotation catalogue and
+its version-gated values (``linter.annotations``, whose data is ``rules/_linkerd_annotations.py``)
+and the rule registry.  Markdown out, no LSP types."""
 
 from __future__ import annotations
 
-from linter.annotations import CATALOGUE, INJECT, inheritable
+from linter.annotations import CATALOGUE, INJECT, VALUES_SINCE, inheritable
 
 _GRAMMAR = {
     "image": "an image name without its tag (e.g. `cr.l5d.io/linkerd/proxy`)",
@@ -28,9 +29,6 @@ _WHERE = {
     "label": "Linkerd label",
     "service": "Linkerd Service annotation",
 }
-# Enum values newer than their key: linkerd/linkerd2 pkg/inject/inject.go and pkg/k8s/labels.go
-# know `audit` from version-2.16 on (absent at version-2.15).
-VALUE_SINCE = {("config.linkerd.io/default-inbound-policy", "audit"): (2, 16)}
 
 
 def version_text(v: tuple) -> str:
@@ -44,7 +42,7 @@ def enum_values(key: str, target: tuple | None = None) -> tuple:
         return ()
     values = [v for v in meta.value[len("enum:"):].split(",") if v]
     if target is not None:
-        values = [v for v in values if VALUE_SINCE.get((key, v), (0, 0)) <= target]
+        values = [v for v in values if VALUES_SINCE.get((key, v), (0, 0)) <= target]
     return tuple(values)
 
 
@@ -52,7 +50,7 @@ def value_text(meta) -> str:
     values = enum_values(meta.key)
     if values:
         return "one of " + ", ".join(
-            f"`{v}`" + (f" ({version_text(VALUE_SINCE[(meta.key, v)])}+)" if (meta.key, v) in VALUE_SINCE else "")
+            f"`{v}`" + (f" ({version_text(VALUES_SINCE[(meta.key, v)])}+)" if (meta.key, v) in VALUES_SINCE else "")
             for v in values
         )
     return _GRAMMAR.get(meta.value, meta.value)

@@ -1,0 +1,112 @@
+"""The version data: one home per fact (rules/_*.py data modules), every row with its source,
+and one rule per version gate."""
+
+import pytest
+
+from linter import annotations
+from linter.api import lint_paths
+from linter.rules import _k8s_apis, _k8s_matrix, _linkerd_annotations, _linkerd_crds, _linkerd_releases
+
+from .lintkit import at
+
+TABLES = {
+    "kubernetes matrix": list(_k8s_matrix.MATRIX.values()),
+    "edge minimum kubernetes": list(_k8s_matrix.EDGE_MIN_K8S),
+    "patch minimum kubernetes": list(_k8s_matrix.PATCH_MIN_K8S),
+    "kubernetes api table": list(_k8s_apis.REMOVED_APIS),
+    "linkerd crd table": [r for rows in _linkerd_crds.CRDS.values() for r in rows],
+    "gateway api table": [r for rows in _linkerd_crds.GATEWAY_ROUTES.values() for r in rows],
+    "edge release table": list(_linkerd_releases.RELEASES),
+    "stable chart lines": list(_linkerd_releases.CHART_LINES),
+    "edge chart versions": list(_linkerd_releases.EDGE_CHARTS),
+    "annotation catalogue": list(_linkerd_annotations.CATALOGUE.values()),
+    "value gates": list(_linkerd_annotations.VALUE_GATES),
+}
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_data_row_names_its_source(table):
+    rows = TABLES[table]
+    assert rows, table
+    missing = [row for row in rows if not (isinstance(row.source, str) and row.source.strip())]
+    assert missing == []
+
+
+def test_the_engine_reads_the_data_modules_not_copies():
+    from linter import versions
+    from linter.lsp import knowledge
+
+    assert annotations.CATALOGUE is _linkerd_annotations.CATALOGUE
+    assert annotations.VALUES_SINCE is _linkerd_annotations.VALUES_SINCE
+    assert versions.EDGE_OF_RELEASE is _linkerd_releases.EDGE_OF_RELEASE
+    assert knowledge.VALUES_SINCE is _linkerd_annotations.VALUES_SINCE
+    assert not hasattr(knowledge, "VALUE_SINCE")
+
+
+def test_value_gates_are_values_of_their_keys_enum():
+    for gate in _linkerd_annotations.VALUE_GATES:
+        grammar = _linkerd_annotations.CATALOGUE[gate.key].value
+        assert grammar.startswith("enum:") and gate.value in grammar[5:].split(","), gate
+        assert gate.since > _linkerd_annotations.CATALOGUE[gate.key].since
+
+
+def test_facts_derived_from_the_catalogue():
+    from linter.rules import _lifecycle, _native, gateway_api_version, invalid_route_annotation
+
+    cat = _linkerd_annotations.CATALOGUE
+    assert _lifecycle.native_keys((2, 14)) == ()
+    assert _lifecycle.native_keys((2, 15)) == _lifecycle.native_keys((2, 18)) == (_native.ALPHA,)
+    assert _lifecycle.native_keys((2, 19)) == (_native.BETA, _native.ALPHA)
+    assert _lifecycle.native_keys((2, 20)) == (_native.GA, _native.BETA, _native.ALPHA)
+    assert _lifecycle.NATIVE_SINCE == cat[_native.ALPHA].since == (2, 15)
+    assert invalid_route_annotation.RETRY_SINCE == cat["retry.linkerd.io/http"].since == (2, 16)
+    assert invalid_route_annotation.BALANCER_SINCE == cat["balancer.linkerd.io/failure-accrual"].since == (2, 13)
+    assert not hasattr(_linkerd_crds, "ROUTE_SINCE")
+    assert gateway_api_version.ROUTE_SINCE == {"HTTPRoute": (2, 14), "GRPCRoute": (2, 16), "TLSRoute": (2, 17), "TCPRoute": (2, 17)}
+
+
+def test_edge_table_agrees_with_the_parser():
+    from linter.versions import parse_linkerd_version
+
+    for row in _linkerd_releases.RELEASES:
+        lv = parse_linkerd_version("edge-%d.%d.%d" % row.edge)
+        assert (lv.line, lv.upto) == (row.line, row.line), row
+
+
+def _write(tmp_path, text, config):
+    import yaml
+
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "x.yaml").write_text(text)
+    (tmp_path / ".linkerd-lint.yaml").write_text(yaml.safe_dump(config))
+
+
+POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    linkerd.io/inject: enabled\n"
+    "    config.linkerd.io/default-inbound-policy: audit\n"
+    "spec:\n  containers:\n    - name: web\n      image: nginx:1.27\n"
+)
+SERVICE = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+    "    balancer.linkerd.io/failure-accrual: unified\n"
+    "spec:\n  selector: {app: web}\n  ports:\n    - port: 80\n"
+)
+
+
+@pytest.mark.parametrize("text, value, version", [(POD, "audit", "2.15"), (SERVICE, "unified", "2.19")])
+def test_one_rule_owns_each_value_gate(tmp_path, text, value, version):
+    _write(tmp_path, text, {"linkerd-version": version})
+    r = lint_paths(["x.yaml"], cwd=str(tmp_path), select=["ALL"])
+    assert not r.internal_errors
+    line, col = at(text, value)
+    here = [(f.rule_id, f.span.line, f.span.col) for f in r.findings if f.span.line == line]
+    assert here == [("LNK505", line, col)]
+    assert f"accepted from Linkerd {'2.16' if value == 'audit' else '2.20'} on" in r.findings[
+        [f.rule_id for f in r.findings].index("LNK505")].message
+
+
+@pytest.mark.parametrize("text, version", [(POD, "2.16"), (SERVICE, "2.20")])
+def test_gated_values_are_quiet_once_accepted(tmp_path, text, version):
+    _write(tmp_path, text, {"linkerd-version": version})
+    r = lint_paths(["x.yaml"], cwd=str(tmp_path), select=["LNK205", "LNK207", "LNK505"])
+    assert [(f.rule_id, f.span.line) for f in r.findings] == []
