@@ -348,3 +348,43 @@ def test_lnk508(tmp_path, kind, version, parent, linkerd, fires):
         assert got(r) == [("LNK508", "r.yaml", 1, 13, "warning")] and fires in msgs(r)[0]
     else:
         assert got(r) == []
+
+
+# -- linkerd-jaeger annotations (LNK105 / LNK505) -------------------------------------------
+
+JAEGER_POD = """\
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+      annotations:
+        config.linkerd.io/trace-collector: collector.linkerd-jaeger:55678
+        config.linkerd.io/trace-collector-protocol: opentelemetry
+        config.linkerd.io/trace-collector-name: web
+        config.alpha.linkerd.io/trace-collector-service-account: collector
+    spec:
+      containers:
+        - {name: web, image: nginx}
+    """
+
+
+def test_jaeger_keys_known_on_218_and_gone_on_219(tmp_path):
+    r = lint(tmp_path, {"p.yaml": JAEGER_POD}, config={"linkerd-version": "2.18"}, select=["LNK105", "LNK505"])
+    assert got(r) == []
+    r = lint(tmp_path, {"p.yaml": JAEGER_POD}, config={"linkerd-version": "2.19"}, select=["LNK105", "LNK505"])
+    assert got(r) == [("LNK505", "p.yaml", line, 5, "warning") for line in (6, 7, 8, 9)]
+    assert all("no longer read since Linkerd 2.19" in m for m in msgs(r))
+
+
+def test_jaeger_protocol_and_name_arrived_in_217(tmp_path):
+    r = lint(tmp_path, {"p.yaml": JAEGER_POD}, config={"linkerd-version": "2.16"}, select=["LNK105", "LNK505"])
+    assert got(r) == [("LNK505", "p.yaml", 7, 5, "warning"), ("LNK505", "p.yaml", 8, 5, "warning")]
+    assert "read from Linkerd 2.17 on" in msgs(r)[0]
+
+
+def test_jaeger_keys_inherited_from_the_namespace_until_219(tmp_path):
+    from linter.annotations import inheritable
+
+    assert "config.linkerd.io/trace-collector" in inheritable((2, 18))
+    assert "config.linkerd.io/trace-collector-protocol" not in inheritable((2, 16))
+    assert not {k for k in inheritable((2, 19)) if "trace-collector" in k}
