@@ -42,21 +42,74 @@ def load_registry(settings=None, plugins: bool = True) -> Registry:
     return reg
 
 
+# The rule that reports rule ids the configuration names but no rule has (LNK004): it runs
+# whenever the configuration names one, whatever the selection, so that a selection cannot
+# hide a mistake in itself (``select: [LNK1]`` with ``ignore: [LNK998]``).
+CONFIG_CHECK = "invalid-suppression"
+
+
+class Selection(set):
+    """Rule ids to run.  ``config_only``: ids run only to report mistakes in the configuration
+    file; the engine drops their findings anywhere else."""
+
+    config_only: frozenset = frozenset()
+
+
 def selection(registry: Registry, settings, select=(), ignore=(), extend=()) -> set:
-    """Rule ids to run.  Unknown selectors given here (the command line) are errors; unknown
-    ones in the configuration are skipped, and reported as LNK004 findings at their line."""
+    """Rule ids to run.  Unknown selectors given here (the command line) are errors (exit 2);
+    unknown ones in the configuration are reported as LNK004 findings at their line (always,
+    see CONFIG_CHECK), and a configured ``select`` that names no known rule runs no rule.
+
+    Rule names are accepted wherever the configuration takes ids: ``resolve_names`` rewrites
+    ``severity`` and ``per-file-ignores`` of ``settings`` to ids."""
     for option, values in (("select", select), ("ignore", ignore), ("extend-select", extend)):
         for sel in values:
             if registry.match(sel) is None:
                 raise LintError(f"unknown rule or prefix {sel!r} in --{option} (see `linkerd-lint rules`)")
-    chosen: set = set()
-    for sel in list(select) or [s for s in settings.select if registry.match(s)] or ["ALL"]:
+    unknown = resolve_names(registry, settings)
+    chosen = Selection()
+    configured = [s for s in settings.select if registry.match(s)]
+    for sel in list(select) or (configured if settings.select else ["ALL"]):
         chosen |= _selected(registry, sel)
     for sel in [s for s in settings.extend_select if registry.match(s)] + list(extend):
         chosen |= _selected(registry, sel)
     for sel in [s for s in settings.ignore if registry.match(s)] + list(ignore):
         chosen -= registry.match(sel)
+    if unknown:
+        forced = (registry.match(CONFIG_CHECK) or set()) - chosen
+        chosen |= forced
+        chosen.config_only = frozenset(forced)
     return chosen
+
+
+def resolve_names(registry: Registry, settings) -> list:
+    """Turn rule names (and prefixes) in ``severity`` and ``per-file-ignores`` into the ids they
+    match, in place (unknown entries are kept as written, for LNK004); the unknown selectors
+    of the configuration, in the order of its keys."""
+    unknown = [s for key in ("select", "ignore", "extend_select") for s in getattr(settings, key) if registry.match(s) is None]
+    severity, exact = {}, {}
+    for sel, level in settings.severity.items():
+        ids = registry.match(sel)
+        if ids is None:
+            unknown.append(sel)
+            severity[sel] = level
+        else:  # a rule's own entry beats a prefix's (LNK1: info, LNK101: error), in any order
+            (exact if len(ids) == 1 and str(sel).strip().upper() != "ALL" else severity).update(
+                (rid, level) for rid in sorted(ids))
+    settings.severity = {**severity, **exact}
+    per_file = {}
+    for pattern, sels in settings.per_file_ignores.items():
+        ids: list = []
+        for sel in sels:
+            found = registry.match(sel)
+            if found is None:
+                unknown.append(sel)
+                ids.append(sel)
+            else:
+                ids.extend(sorted(found - set(ids)))
+        per_file[pattern] = ids
+    settings.per_file_ignores = per_file
+    return unknown
 
 
 def _selected(registry: Registry, sel) -> set:

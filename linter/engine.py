@@ -22,6 +22,7 @@ The engine knows no rule by name: rules come from the registry.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from linter import parallel
@@ -105,6 +106,8 @@ class Engine:
         self.settings = settings
         self.registry = registry
         self.selected = selected
+        # run only for their findings on the configuration file (linter.api.Selection)
+        self.config_only = getattr(selected, "config_only", frozenset())
         self.keep_sources = keep_sources
         self.jobs = jobs  # processes for phase 2, None: as many as cores (parallel.py decides whether it pays)
         self.progress = None  # callable(files done, total), for the CLI's progress line
@@ -315,13 +318,20 @@ class Engine:
 
     # -- filtering -----------------------------------------------------------------
 
+    def _config_file(self) -> str | None:
+        path = getattr(self.settings, "config_path", None)
+        return os.path.abspath(path) if path else None
+
     def _filter(self, findings: list, inv: Inventory) -> list:
         out = []
         overrides = {k.upper(): Severity.parse(v) for k, v in self.settings.severity.items()}
         per_file = {k: [i.upper() for i in v] for k, v in self.settings.per_file_ignores.items()}
         read = set(inv.files)
+        config = self._config_file() if self.config_only else None
         for f in findings:
             if f.rule_id not in self.selected:
+                continue
+            if f.rule_id in self.config_only and os.path.abspath(f.path) != config:
                 continue
             if f.path in read and f.path not in inv.reported:
                 continue  # a context file: read for cross-resource facts, not reported

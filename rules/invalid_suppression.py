@@ -10,11 +10,15 @@ _CONFIG_LISTS = ("select", "ignore", "extend-select")
     id="LNK004",
     name="invalid-suppression",
     severity=Severity.WARNING,
+    severities=(Severity.WARNING, Severity.ERROR),
     scope="inventory",
     summary="A suppression comment, ignore annotation or configuration entry names a rule that does not exist.",
     why=(
         "A misspelt rule id suppresses nothing (or selects nothing), so the finding you meant to silence is "
-        "still reported, or the rule you meant to turn on never runs. Silently ignoring it would hide the mistake."
+        "still reported, or the rule you meant to turn on never runs. Silently ignoring it would hide the mistake. "
+        "In the configuration file (`select`, `ignore`, `extend-select`, `severity`, `per-file-ignores`) it is an "
+        "error, reported at its line whatever the selection says (the command line refuses the same mistake with "
+        "exit 2); a `select` that names no existing rule runs no rule. Rule names are accepted wherever ids are."
     ),
     how_to_fix="Use an id from `linkerd-lint rules` (for example LNK201), or remove the entry.",
     references=("linkerd-lint rules",),
@@ -47,12 +51,19 @@ def check(ctx):
     named += [("severity", k) for k in s.severity]
     for pattern, ids in s.per_file_ignores.items():
         named += [(f"per-file-ignores {pattern!r}", v) for v in ids]
+    nothing_selected = bool(s.select) and not any(inv.selector_known(v) for v in s.select)
     for where, selector in named:
         if not inv.selector_known(selector):
+            effect = "it has no effect"
+            if where == "select" and nothing_selected:
+                effect = "select names no rule that exists, so no rule runs"
+            # an error, whatever the rule's default: the command line refuses the same mistake
+            # (exit 2), and a run that checks less than configured must not pass quietly
             ctx.report_at(
                 _display(ctx, s.config_path),
                 _locate(s.config_text, selector),
-                f"configuration {where} names unknown rule {selector!r}; it has no effect",
+                f"configuration {where} names unknown rule {selector!r}; {effect}",
+                severity=Severity.ERROR,
             )
 
 

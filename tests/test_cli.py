@@ -156,7 +156,7 @@ def test_unknown_ids_in_config_are_findings(run_cli, tmp_path):
     write(tmp_path, "web.yaml", BAD.replace('"true"', "enabled"))
     write(tmp_path, ".linkerd-lint.yaml", "ignore:\n  - LNK201\n  - LNK2O4\n")
     proc = run_cli("check", "-q", "web.yaml")
-    assert ".linkerd-lint.yaml:3:5: LNK004 [warning] configuration ignore names unknown rule 'LNK2O4'; it has no effect" in proc.stdout
+    assert ".linkerd-lint.yaml:3:5: LNK004 [error] configuration ignore names unknown rule 'LNK2O4'; it has no effect" in proc.stdout
 
 
 def test_bad_files_are_findings_not_crashes(run_cli, tmp_path):
