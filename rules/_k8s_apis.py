@@ -111,3 +111,22 @@ def lookup(api_version: str, kind: str) -> Api | None:
     return _INDEX.get((api_version, kind)) or (
         _INDEX.get((api_version, kind[:-4])) if kind.endswith("List") else None
     )
+
+
+def successor(api: Api, kind: str, version: tuple):
+    """What replaces ``api`` for ``kind`` on Kubernetes ``version``: (apiVersion or None, rename, gone).
+
+    The replacement chain is followed past replacements that ``version`` no longer serves
+    either (flowcontrol v1beta1 -> v1beta2, itself removed in 1.29 -> v1).  ``rename`` is True
+    when every step changes the apiVersion alone (the guide lists no notable changes), so that
+    rewriting apiVersion is a full migration; ``gone`` lists the removed replacements passed.
+    """
+    gone, rename, target = [], api.same_schema, api.replacement
+    while target is not None and len(gone) < len(REMOVED_APIS):
+        row = lookup(target, kind)
+        if row is None or version < row.removed:
+            break
+        gone.append(row)
+        rename = rename and row.same_schema
+        target = row.replacement
+    return target, rename and target is not None, gone

@@ -1,7 +1,7 @@
 from linter.rule import Example, Severity, rule
 from linter.versions import fmt
 
-from ._k8s_api_check import api_row, fix, judged_version, where
+from ._k8s_api_check import api_row, fix, judged_version, use_instead, where
 
 
 @rule(
@@ -70,10 +70,10 @@ def check(ctx):
     if version is None or version < api.removed:
         return
     res = ctx.resource
-    use = f"use {api.replacement}" if api.replacement else "it has no replacement (use Pod Security Admission)"
+    use, target = use_instead(ctx, api, version)
     shown = ctx.settings.kubernetes_version_text if not note else fmt(version)
     ctx.report(
         where(ctx),
         f"{res.api_version} {res.kind} is not served by Kubernetes {shown} (removed in {fmt(api.removed)}); {use}{note}",
-        fix=fix(ctx, api),
+        fix=fix(ctx, target),
     )

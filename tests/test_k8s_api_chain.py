@@ -1,0 +1,71 @@
+"""LNK502/LNK503 follow the replacement chain to an apiVersion the judged Kubernetes still serves,
+and fix only where every step is a rename."""
+
+import json
+
+import pytest
+
+FLOW = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata: {name: fs}\nspec:\n  priorityLevelConfiguration: {name: x}\n"
+PSP = "apiVersion: extensions/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: psp}\nspec: {}\n"
+
+
+def check(run_cli, tmp_path, kubernetes, *extra):
+    if not (tmp_path / ".git").exists():
+        (tmp_path / ".git").mkdir()
+        (tmp_path / "flow.yaml").write_text(FLOW)
+        (tmp_path / "psp.yaml").write_text(PSP)
+    proc = run_cli("check", "--select", "LNK502,LNK503", "--kubernetes-version", kubernetes, "-f", "json", *extra,
+                   "flow.yaml", "psp.yaml", cwd=tmp_path)
+    return proc
+
+
+def findings(proc):
+    doc = json.loads(proc.stdout)
+    return [(f["rule"], f["path"], f["line"], f["column"], f["message"], bool(f.get("fix"))) for f in doc["findings"]]
+
+
+def test_replacements_removed_too_on_130_message_only(run_cli, tmp_path):
+    proc = check(run_cli, tmp_path, "1.30")
+    assert findings(proc) == [
+        ("LNK502", "flow.yaml", 1, 13,
+         "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema is not served by Kubernetes 1.30 (removed in 1.26); use "
+         "flowcontrol.apiserver.k8s.io/v1 (its replacement flowcontrol.apiserver.k8s.io/v1beta2 is removed in 1.29 too; "
+         "mind the field changes the deprecation guide lists)", False),
+        ("LNK502", "psp.yaml", 1, 13,
+         "extensions/v1beta1 PodSecurityPolicy is not served by Kubernetes 1.30 (removed in 1.16); nothing replaces it "
+         "on Kubernetes 1.30: its replacement policy/v1beta1 is removed in 1.25 too (use Pod Security Admission)", False),
+    ]
+
+
+def test_fix_writes_nothing_when_the_chain_changes_fields(run_cli, tmp_path):
+    proc = check(run_cli, tmp_path, "1.30", "--fix")
+    assert proc.returncode == 1, proc.stderr
+    assert (tmp_path / "flow.yaml").read_text() == FLOW
+    assert (tmp_path / "psp.yaml").read_text() == PSP
+
+
+@pytest.mark.parametrize(
+    "kubernetes, path, written",
+    [
+        ("1.27", "flow.yaml", "flowcontrol.apiserver.k8s.io/v1beta2"),  # v1beta2 still served, a rename
+        ("1.20", "psp.yaml", "policy/v1beta1"),  # policy/v1beta1 still served, a rename
+    ],
+)
+def test_fix_writes_the_first_served_rename(run_cli, tmp_path, kubernetes, path, written):
+    before = check(run_cli, tmp_path, kubernetes)
+    fixable = [(rule, p) for rule, p, _, _, _, fix in findings(before) if fix]
+    assert fixable == [("LNK502", path)]
+    check(run_cli, tmp_path, kubernetes, "--fix")
+    original = FLOW if path == "flow.yaml" else PSP
+    assert (tmp_path / path).read_text() == original.replace(original.split("\n")[0][len("apiVersion: "):], written, 1)
+    # and once fixed, the object is served: no finding is left on it
+    assert [f for f in findings(check(run_cli, tmp_path, kubernetes)) if f[1] == path and f[0] == "LNK502"] == []
+
+
+def test_psp_on_125_and_later_has_nothing_to_move_to(run_cli, tmp_path):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "p.yaml").write_text(PSP.replace("extensions/v1beta1", "policy/v1beta1"))
+    proc = run_cli("check", "--select", "LNK502", "--kubernetes-version", "1.25", "-f", "json", "p.yaml", cwd=tmp_path)
+    assert [(r, line, col, m, fix) for r, _, line, col, m, fix in findings(proc)] == [
+        ("LNK502", 1, 13, "policy/v1beta1 PodSecurityPolicy is not served by Kubernetes 1.25 (removed in 1.25); it has "
+         "no replacement (use Pod Security Admission)", False)]
