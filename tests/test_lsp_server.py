@@ -578,3 +578,71 @@ async def test_the_log_says_when_yaml_is_read_in_pure_python(pure_client, worksp
     await diagnostics(pure_client, uri, until=lambda ds: ds is not None)
     notes = [m.message for m in pure_client.log_messages if "without libyaml" in m.message]
     assert len(notes) == 1 and notes[0].startswith("linkerd-lint: this PyYAML was built without libyaml")
+
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    config.linkerd.io/
+spec:
+  selector: {app: web}
+  ports: [{port: 3306}]
+"""
+
+
+@pytest.mark.asyncio
+async def test_completion_and_hover_on_a_service(client, workspace):
+    """A Service's annotations: what Linkerd reads there (opaque ports, retries, timeouts, balancing)."""
+    uri = open_doc(client, workspace / "svc.yaml", SERVICE)
+    await diagnostics(client, uri, lambda d: True)
+    result = await _complete(client, uri, 6, 22)
+    labels = [i.label for i in result.items]
+    assert "config.linkerd.io/opaque-ports" in labels
+    assert {"retry.linkerd.io/http", "timeout.linkerd.io/request", "balancer.linkerd.io/failure-accrual"} <= set(labels)
+    assert "config.linkerd.io/proxy-cpu-limit" not in labels and "linkerd.io/inject" not in labels
+    item = next(i for i in result.items if i.label == "config.linkerd.io/opaque-ports")
+    assert item.text_edit.new_text == "config.linkerd.io/opaque-ports: "
+    assert "Linkerd Service annotation" in item.documentation.value
+
+    text = SERVICE.replace("config.linkerd.io/\n", "config.linkerd.io/opaque-ports: '3306'\n    config.linkerd.io/proxy-cpu-limit: '1'\n")
+    replace_all(client, uri, text, 2)
+    md = (await _hover(client, uri, 6, 10)).contents.value
+    assert md.startswith("**`config.linkerd.io/opaque-ports`** — Linkerd Service annotation, read by the destination and policy controllers")
+    assert "read from the pod template" not in md
+    md = (await _hover(client, uri, 7, 10)).contents.value
+    assert "- **Here:** NOT read: Linkerd reads it from pod templates (and Namespaces), not from a Service" in md
+
+
+FLOW = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {linkerd.io/inject: enabled, config.linkerd.io/}
+    spec:
+      containers: [{name: web, image: "nginx:1"}]
+"""
+
+
+@pytest.mark.asyncio
+async def test_completion_in_a_flow_mapping(client, workspace):
+    uri = open_doc(client, workspace / "apps" / "flow.yaml", FLOW)
+    await diagnostics(client, uri, lambda d: True)
+    line = FLOW.split("\n")[8]
+    at = line.index("config.linkerd.io/")
+    result = await _complete(client, uri, 8, at + len("config.linkerd.io/"))
+    item = next(i for i in result.items if i.label == "config.linkerd.io/proxy-memory-limit")
+    assert item.text_edit == T.TextEdit(range=T.Range(T.Position(8, at), T.Position(8, at + 18)),
+                                        new_text="config.linkerd.io/proxy-memory-limit: ")
+    # the value of an enum-valued key inside the flow mapping
+    replace_all(client, uri, FLOW.replace("inject: enabled", "inject: ing"), 2)
+    result = await _complete(client, uri, 8, line.index("enabled") + 3)
+    assert [i.label for i in result.items] == ["enabled", "ingress", "disabled"]

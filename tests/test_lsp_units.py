@@ -304,3 +304,76 @@ def test_server_without_pygls_says_how_to_install_it():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert 'pip install "linkerd-lint[server]"' in r.stderr and "Traceback" not in r.stderr
+
+
+# -- Services, routes and flow mappings --------------------------------------------------------
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    config.linkerd.io/opaque-ports: "3306"
+    config.linkerd.io/
+spec:
+  selector: {app: web}
+"""
+FLOW = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, annotations: {config.linkerd.io/}}
+spec:
+  template:
+    metadata:
+      annotations: {linkerd.io/inject: ena, config.linkerd.io/}
+"""
+
+
+def test_service_and_route_annotations_have_owners():
+    lines = SERVICE.split("\n")
+    site = yamlctx.completion_site(lines, 6, len(lines[6]))
+    assert isinstance(site, yamlctx.KeySite) and site.owner == "service" and site.prefix == "config.linkerd.io/"
+    assert yamlctx.owner_at(lines, 5, 6) == "service" and yamlctx.owner_at(lines, 6, 6) == "service"
+    assert yamlctx.owner_at(lines, 8, 4) is None  # spec.selector
+    assert yamlctx.annotations_owner("gateway.networking.k8s.io/v1", "HTTPRoute", ("metadata", "annotations")) == "route"
+    assert yamlctx.annotations_owner("policy.linkerd.io/v1beta3", "HTTPRoute", ("metadata", "annotations")) == "route"
+    assert yamlctx.annotations_owner("example.com/v1", "Service", ("metadata", "annotations")) is None
+    keys = knowledge.annotation_keys("service", (2, 18))
+    assert "config.linkerd.io/opaque-ports" in keys and "retry.linkerd.io/http" in keys
+    assert "timeout.linkerd.io/request" in keys and "balancer.linkerd.io/failure-accrual" in keys
+    assert "config.linkerd.io/proxy-cpu-limit" not in keys and "linkerd.io/inject" not in keys
+    assert "retry.linkerd.io/http" not in knowledge.annotation_keys("service", (2, 15))  # read from 2.16 on
+    route = knowledge.annotation_keys("route", (2, 18))
+    assert "retry.linkerd.io/http" in route and "balancer.linkerd.io/failure-accrual" not in route
+
+
+def test_hover_text_depends_on_whose_annotation_it_is():
+    md = knowledge.annotation_markdown("config.linkerd.io/opaque-ports", (2, 18), "service")
+    assert md.startswith("**`config.linkerd.io/opaque-ports`** — Linkerd Service annotation, read by the destination")
+    assert "read from the pod template" not in md and "the Service's port names" in md
+    md = knowledge.annotation_markdown("config.linkerd.io/opaque-ports", (2, 18), "pod")
+    assert md.startswith("**`config.linkerd.io/opaque-ports`** — Linkerd annotation, read from the pod template")
+    md = knowledge.annotation_markdown("config.linkerd.io/proxy-cpu-limit", (2, 18), "service")
+    assert "- **Here:** NOT read: Linkerd reads it from pod templates (and Namespaces), not from a Service" in md
+    md = knowledge.annotation_markdown("retry.linkerd.io/http", (2, 18), "pod")
+    assert "- **Here:** NOT read: Linkerd reads it from a Service (or an HTTPRoute/GRPCRoute), not from a pod template" in md
+    assert "**Here:**" not in knowledge.annotation_markdown("retry.linkerd.io/http", (2, 18), "route")
+
+
+def test_completion_sites_in_flow_mappings():
+    lines = FLOW.split("\n")
+    line = lines[6]
+    site = yamlctx.completion_site(lines, 6, len(line) - 1)
+    assert isinstance(site, yamlctx.KeySite) and site.owner == "pod"
+    assert site.path == ("spec", "template", "metadata", "annotations")
+    assert (site.start, site.end, site.prefix, site.has_colon) == (line.index("config"), len(line) - 1, "config.linkerd.io/", False)
+    site = yamlctx.completion_site(lines, 6, line.index("ena") + 3)
+    assert isinstance(site, yamlctx.ValueSite) and (site.key, site.prefix, site.start) == ("linkerd.io/inject", "ena", line.index("ena"))
+    site = yamlctx.completion_site(lines, 6, line.index("{") + 3)  # inside `linkerd.io/inject`
+    assert site.owner == "pod" and site.prefix == "li" and site.has_colon
+    # nested flow mappings on one line: the Deployment's own metadata is not the pod template
+    site = yamlctx.completion_site(lines, 2, len(lines[2]) - 2)
+    assert site.path == ("metadata", "annotations") and site.owner is None
+    assert yamlctx.completion_site(["a: {b: c}  # {x"], 0, 16) is None  # in a comment
+    assert yamlctx.completion_site(["a: [b, c"], 0, 8) is None  # a flow sequence holds no keys

@@ -121,7 +121,7 @@ def hover(ls, params: T.HoverParams):
         rule = ws.registry.get(rid)
         md = knowledge.rule_markdown(rule) if rule is not None else f"linkerd-lint has no rule `{rid}`: this annotation suppresses nothing.\n"
     elif word in CATALOGUE:
-        md = knowledge.annotation_markdown(word, ws.settings.linkerd_version)
+        md = knowledge.annotation_markdown(word, ws.settings.linkerd_version, yamlctx.owner_at(lines.lines, line, start))
     if md is None:
         return None
     return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=md), range=_range(lines, line, start, end))
@@ -167,7 +167,9 @@ def completion(ls, params: T.CompletionParams):
                     label=key,
                     kind=T.CompletionItemKind.Property,
                     detail=knowledge.value_text(meta),
-                    documentation=T.MarkupContent(kind=T.MarkupKind.Markdown, value=knowledge.annotation_markdown(key, target)),
+                    documentation=T.MarkupContent(
+                        kind=T.MarkupKind.Markdown, value=knowledge.annotation_markdown(key, target, site.owner)
+                    ),
                     filter_text=f"{q}{key}",
                     sort_text=f"{i:03d}",
                     insert_text_format=fmt,

@@ -75,20 +75,53 @@ def inherit_text(meta) -> str:
     return text + (f" until {version_text((hi[0], hi[1] - 1))}" if hi else "")
 
 
-def annotation_markdown(key: str, target: tuple | None = None) -> str | None:
-    """Hover text for a Linkerd key of the catalogue; None for keys it does not hold."""
+OPAQUE_PORTS = "config.linkerd.io/opaque-ports"
+# A Service's opaque-ports annotation, which the catalogue (pod-centred) does not describe: the
+# destination and policy controllers read it from the Service (controller/api/destination/watcher/
+# opaque_ports_watcher.go getServiceOpaquePortsAnnotation; policy-controller/k8s/index/src/outbound/
+# index.rs), and from 2.11 the proxy injector copies the Namespace's value onto a Service created
+# without one (pkg/inject/inject.go CreateOpaquePortsPatch, IsService).
+_SERVICE_OPAQUE = (
+    "Linkerd Service annotation, read by the destination and policy controllers",
+    "Ports of this Service whose traffic meshed clients send without protocol detection; a name is one of "
+    "the Service's port names. Replaces the default list. The pods' own annotation governs connections "
+    "made to them directly.",
+    "yes, from 2.11: the proxy injector copies the Namespace's value onto a Service created without one",
+)
+_ROUTE_KEYS = ("retry.linkerd.io/", "timeout.linkerd.io/")  # also read from HTTPRoutes and GRPCRoutes
+
+
+def annotation_markdown(key: str, target: tuple | None = None, owner: str | None = None) -> str | None:
+    """Hover text for a Linkerd key of the catalogue; None for keys it does not hold.
+
+    ``owner`` (see ``yamlctx.annotations_owner``) is whose annotations the key is among: a
+    Service's opaque-ports has its own text, and a key written where Linkerd does not read it
+    says so."""
     meta = CATALOGUE.get(key)
     if meta is None:
         return None
-    lines = [f"**`{key}`** — {_WHERE.get(meta.where, meta.where)}", "", meta.doc or "", ""]
+    where, doc = _WHERE.get(meta.where, meta.where), meta.doc or ""
+    service_opaque = owner == "service" and key == OPAQUE_PORTS
+    if service_opaque:
+        where, doc = _SERVICE_OPAQUE[0], _SERVICE_OPAQUE[1]
+    lines = [f"**`{key}`** — {where}", "", doc, ""]
     if meta.where == "written":
         return "\n".join(lines).strip() + "\n"
     lines.append(f"- **Value:** {value_text(meta)}")
     if meta.default:
         lines.append(f"- **Default:** {meta.default if ' ' in meta.default else f'`{meta.default}`'}")
     lines.append(f"- **Read by:** {versions_text(meta)}")
-    if meta.where == "pod":
+    if service_opaque:
+        lines.append(f"- **Inherited from the Namespace:** {_SERVICE_OPAQUE[2]}")
+    elif meta.where == "pod" and owner in ("service", "route"):
+        lines.append(f"- **Here:** NOT read: Linkerd reads it from pod templates (and Namespaces), not from a {owner.capitalize()}")
+    elif meta.where == "pod":
         lines.append(f"- **Inherited from the Namespace:** {inherit_text(meta)}")
+    elif meta.where == "service" and owner in ("pod", "namespace"):
+        routes = " (or an HTTPRoute/GRPCRoute)" if key.startswith(_ROUTE_KEYS) else ""
+        lines.append(f"- **Here:** NOT read: Linkerd reads it from a Service{routes}, not from a {'pod template' if owner == 'pod' else 'Namespace'}")
+    elif meta.where == "service" and owner == "route" and not key.startswith(_ROUTE_KEYS):
+        lines.append("- **Here:** NOT read: Linkerd reads it from a Service, not from a route")
     if target is not None:
         ok = meta.read_in(target)
         lines.append(f"- **Your target, Linkerd {version_text(target)}:** {'reads it' if ok else 'does NOT read it'}")
@@ -104,10 +137,16 @@ def rule_markdown(rule) -> str:
 
 
 def annotation_keys(owner: str, target: tuple) -> list:
-    """Catalogue keys worth offering in the annotations of a pod template or a Namespace, for a Linkerd version."""
+    """Catalogue keys worth offering in the annotations of a pod template, a Namespace, a Service
+    or a route ('pod', 'namespace', 'service', 'route'), for a Linkerd version."""
     if owner == "namespace":
         allowed = inheritable(target) | {INJECT}
         keys = [k for k in CATALOGUE if k in allowed]
+    elif owner in ("service", "route"):
+        keys = [k for k, meta in CATALOGUE.items() if meta.where == "service" and meta.read_in(target)
+                and (owner == "service" or k.startswith(_ROUTE_KEYS))]
+        keys += [OPAQUE_PORTS] if owner == "service" else []
+        return sorted(keys)
     else:
         keys = [k for k, meta in CATALOGUE.items() if meta.where == "pod" and meta.read_in(target)]
     return sorted(keys, key=lambda k: (k != INJECT, k))
