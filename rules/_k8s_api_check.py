@@ -8,19 +8,35 @@ from linter.fixes import replace_scalar
 from linter.rule import Fix
 from linter.versions import fmt, linkerd_target
 
+from ._detect import detected
 from ._k8s_apis import lookup, successor
 from ._k8s_matrix import refuses_below
 
 
-def judged_version(settings):
-    """(version, note): the target Kubernetes, or when unknown the oldest the target Linkerd installs on."""
-    if settings.kubernetes_version is not None:
-        return settings.kubernetes_version, ""
-    lv = linkerd_target(settings)
+def judged_version(ctx):
+    """(version, as written, note): the Kubernetes version an apiVersion is judged against.
+
+    Configured: that version.  Detected from several clusters: the newest, since an API it no
+    longer serves fails there (the oldest stays the run's target for everything else).  Unknown:
+    the oldest Kubernetes the target Linkerd installs on.
+    """
+    s = ctx.settings
+    if s.kubernetes_version is not None:
+        clusters = _detected_clusters(ctx) if (s.kubernetes_version_source or "").startswith("detected") else []
+        if len(clusters) > 1:
+            newest = max(clusters, key=lambda d: d.version)
+            return newest.version, newest.text, f" ({newest.via} at {newest.where}, the newest of {len(clusters)} detected clusters)"
+        return s.kubernetes_version, s.kubernetes_version_text, ""
+    lv = linkerd_target(s)
     floor = refuses_below(lv)
     if floor is None:
-        return None, ""
-    return floor, f" (Kubernetes version unknown: judged against {fmt(floor)}, the oldest Linkerd {fmt(lv.line)} installs on)"
+        return None, None, ""
+    return floor, fmt(floor), f" (Kubernetes version unknown: judged against {fmt(floor)}, the oldest Linkerd {fmt(lv.line)} installs on)"
+
+
+def _detected_clusters(ctx) -> list:
+    found = detected(ctx.inventory) if ctx.inventory is not None else None
+    return [d for d in found.kubernetes if d.role == "cluster" and d.version is not None] if found else []
 
 
 def api_row(ctx):

@@ -58,13 +58,12 @@ def check(ctx):
     api = api_row(ctx)
     if api is None:
         return
-    version, note = judged_version(ctx.settings)
+    version, shown, note = judged_version(ctx)
     if version is None or not (api.deprecated <= version < api.removed):
         return
     res = ctx.resource
     use, target = use_instead(ctx, api, version)
     use = f"; {use}" if api.replacement else ""
-    shown = ctx.settings.kubernetes_version_text if not note else fmt(version)
     ctx.report(
         where(ctx),
         f"{res.api_version} {res.kind} is deprecated in Kubernetes {shown} and removed in {fmt(api.removed)}{use}{note}",

@@ -66,12 +66,11 @@ def check(ctx):
     api = api_row(ctx)
     if api is None:
         return
-    version, note = judged_version(ctx.settings)
+    version, shown, note = judged_version(ctx)
     if version is None or version < api.removed:
         return
     res = ctx.resource
     use, target = use_instead(ctx, api, version)
-    shown = ctx.settings.kubernetes_version_text if not note else fmt(version)
     ctx.report(
         where(ctx),
         f"{res.api_version} {res.kind} is not served by Kubernetes {shown} (removed in {fmt(api.removed)}); {use}{note}",

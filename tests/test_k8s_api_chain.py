@@ -69,3 +69,44 @@ def test_psp_on_125_and_later_has_nothing_to_move_to(run_cli, tmp_path):
     assert [(r, line, col, m, fix) for r, _, line, col, m, fix in findings(proc)] == [
         ("LNK502", 1, 13, "policy/v1beta1 PodSecurityPolicy is not served by Kubernetes 1.25 (removed in 1.25); it has "
          "no replacement (use Pod Security Admission)", False)]
+
+
+# -- several detected clusters ----------------------------------------------------------------
+
+CRON = ("apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n"
+        "  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: b}]}}}}\n")
+KIND = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n  image: kindest/node:v1.24.17\n"
+EKS = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, region: eu-west-1, version: \"1.30\"}\n"
+
+
+def lint_files(tmp_path, files, **kw):
+    from linter.api import lint_paths
+
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    r = lint_paths(sorted(files), cwd=str(tmp_path), select=["LNK502", "LNK503"], **kw)
+    assert not r.internal_errors
+    return [(f.rule_id, f.path, f.span.line, f.span.col, f.message) for f in r.findings]
+
+
+def test_removal_judged_against_the_newest_detected_cluster(tmp_path):
+    assert lint_files(tmp_path, {"cron.yaml": CRON, "kind.yaml": KIND, "eks.yaml": EKS}) == [
+        ("LNK502", "cron.yaml", 1, 13,
+         "batch/v1beta1 CronJob is not served by Kubernetes 1.30 (removed in 1.25); use batch/v1 "
+         "(eksctl ClusterConfig metadata.version at eks.yaml:3, the newest of 2 detected clusters)"),
+    ]
+
+
+def test_one_detected_cluster_is_judged_alone(tmp_path):
+    assert lint_files(tmp_path, {"cron.yaml": CRON, "kind.yaml": KIND}) == [
+        ("LNK503", "cron.yaml", 1, 13, "batch/v1beta1 CronJob is deprecated in Kubernetes v1.24.17 and removed in 1.25; use batch/v1"),
+    ]
+
+
+def test_a_configured_version_beats_the_detected_clusters(tmp_path):
+    import yaml
+
+    (tmp_path / ".linkerd-lint.yaml").write_text(yaml.safe_dump({"kubernetes-version": "1.24"}))
+    assert [f[:2] for f in lint_files(tmp_path, {"cron.yaml": CRON, "kind.yaml": KIND, "eks.yaml": EKS})] == [
+        ("LNK503", "cron.yaml")]
