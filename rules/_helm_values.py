@@ -1,11 +1,18 @@
 """Recognising the linkerd-control-plane chart's values wherever they appear in the input.
 
-Two shapes carry them:
+Three shapes carry them:
 
 * a values file (``helm install -f values.yaml``): a YAML document that is not a
   Kubernetes object, recognised by keys only that chart has;
 * a Flux ``HelmRelease`` for the chart: its ``spec.values`` (merged last by Flux, so
-  they win over ``spec.valuesFrom``, which a static linter cannot read).
+  they win over ``spec.valuesFrom``, which a static linter cannot read);
+* the ``linkerd-config`` ConfigMap that ``linkerd install`` and ``helm template`` render
+  (charts/linkerd-control-plane/templates/config.yaml): the chart's values, minus the
+  private keys, as YAML text in ``data.values``.  The proxy injector mounts it and decodes
+  that text into its values (pkg/config/config.go ``Values``, read from
+  ``MountPathValuesConfig``; pkg/charts/linkerd2/values.go ``ValuesFromConfigMap`` for the
+  CLI and ``linkerd check``): what it says is what every injected proxy gets.  The text is
+  parsed here with positions mapped into the file (see ``config_map_values``).
 
 The chart was called ``linkerd2`` up to 2.11 and ``linkerd-control-plane`` since 2.12;
 both have the same value keys for what rules read here.  Top-level keys compared with
@@ -21,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from linter.located import YMap, get_in
+from linter.located import Span, YMap, YSeq, get_in
 
 CHARTS = ("linkerd-control-plane", "linkerd2")
 HELMRELEASE_GROUP = "helm.toolkit.fluxcd.io"
@@ -54,8 +61,10 @@ TRIGGER = (
     r"destinationController\s*:|controllerImage\s*:|controllerReplicas\s*:|linkerd-control-plane|"
     r"chart\s*:\s*[\"']?linkerd2\b|"
     # values files holding only identity.issuer (a common split of the certificates)
-    r"crtPEM|externalCA|issuanceLifetime|scheme\s*:\s*[\"']?(?i:[a-z0-9.-]+/tls)"
+    r"crtPEM|externalCA|issuanceLifetime|scheme\s*:\s*[\"']?(?i:[a-z0-9.-]+/tls)|"
+    r"name\s*:\s*[\"']?linkerd-config\b"
 )
+CONFIG_MAP = "linkerd-config"
 
 
 def is_control_plane_values(data) -> bool:
@@ -81,11 +90,16 @@ def chart_name(resource) -> str | None:
 
 
 def helm_release_values(resource) -> YMap | None:
-    """``spec.values`` of a Flux HelmRelease of the control-plane chart, else None.
+    """The control-plane values a Kubernetes object carries, else None.
 
-    A release whose chart is not named in the object (``spec.chartRef`` to an
-    OCIRepository) counts when its values have the chart's distinctive keys.
+    ``spec.values`` of a Flux HelmRelease of the control-plane chart (a release whose
+    chart is not named in the object, ``spec.chartRef`` to an OCIRepository, counts when
+    its values have the chart's distinctive keys), or ``data.values`` of the
+    ``linkerd-config`` ConfigMap (``config_map_values``; without the file's text its
+    columns assume the usual two-space step).
     """
+    if resource.kind == "ConfigMap":
+        return config_map_values(resource)
     if not is_helm_release(resource):
         return None
     values = get_in(resource.data, "spec", "values")
@@ -117,3 +131,81 @@ def lookup(values: YMap, dotted: str):
     if isinstance(cur, YMap) and parts[-1] in cur:
         return cur, parts[-1]
     return None
+
+
+def config_map_values(resource, lines=None) -> YMap | None:
+    """``data.values`` of the ``linkerd-config`` ConfigMap, parsed, with positions in the file.
+
+    The text is a literal block scalar (``values: |``): its line k is line k of the file
+    after the ``values:`` line, shifted right by the block's indentation.  With the file's
+    ``lines`` that indentation is read (or an explicit indicator, ``|2``, honoured) and a
+    block in another style (quoted, folded) is refused; without them, the usual step of
+    two spaces beyond the key is assumed.  Values that do not parse as a mapping are
+    left alone: the proxy injector would not start with them, which is not this check's
+    finding.
+    """
+    if resource.kind != "ConfigMap" or resource.api_version != "v1" or resource.name != CONFIG_MAP:
+        return None
+    data = resource.data.get("data")
+    if not isinstance(data, YMap):
+        return None
+    text = data.get("values")
+    span, key_span = data.value_span("values"), data.key_span("values")
+    if not isinstance(text, str) or not text.strip() or span is None or key_span is None:
+        return None
+    if lines:
+        indent = _block_indent(lines, span, key_span)
+    else:  # a block scalar starts on the key's line and ends below it; a quoted one-liner cannot be mapped
+        indent = key_span.col + 1 if span.end_line > span.line else None
+    if indent is None:
+        return None
+    from linter.source import parse_text  # only for a linkerd-config ConfigMap
+
+    src = parse_text(resource.file, text)
+    if any(p.kind != "duplicate-key" for p in src.problems) or len(src.documents) != 1:
+        return None
+    values = src.documents[0].data
+    if not isinstance(values, YMap):
+        return None
+    return _relocate(values, span.line, indent, data.path + ("values",))
+
+
+def _block_indent(lines, span, key_span) -> int | None:
+    """Columns the block's content is indented by, or None when the value is not a literal block."""
+    header = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    indicator = header[span.col - 1:].split("#", 1)[0].strip()
+    if not indicator.startswith("|"):
+        return None
+    digits = "".join(c for c in indicator if c.isdigit())
+    if digits:
+        return key_span.col - 1 + int(digits)  # relative to the mapping that holds `values`
+    for line in lines[span.line:]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return None
+
+
+def _relocate(root: YMap, line_offset: int, indent: int, prefix: tuple) -> YMap:
+    """The parsed block's spans moved to where its text stands in the file, paths under ``prefix``."""
+
+    def move(sp):
+        if sp is None:
+            return None
+        return Span(sp.line + line_offset, sp.col + indent, sp.end_line + line_offset, sp.end_col + indent)
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (YMap, YSeq)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.span = move(node.span)
+        node.path = prefix + node.path
+        if isinstance(node, YMap):
+            node.spans = {k: (move(ks), move(vs)) for k, (ks, vs) in node.spans.items()}
+            stack.extend(node.values())
+        else:
+            node.spans = [move(sp) for sp in node.spans]
+            stack.extend(node)
+    return root
+

@@ -112,8 +112,9 @@ def _check_quantity(report, path, hit, renders) -> None:
         "controller does not start), `proxy.logHTTPHeaders` `off` or `insecure`, and every value under "
         "`proxy.resources` (and the control-plane `*Resources` blocks) a Kubernetes quantity, or the pods they are "
         "rendered into are rejected.\n\n"
-        "Values are recognised in a values file (by keys only this chart has) and in a Flux HelmRelease of the "
-        "chart (`spec.values`). Flux `${VAR:=default}` variables are judged by their default as Flux substitutes "
+        "Values are recognised in a values file (by keys only this chart has), in a Flux HelmRelease of the "
+        "chart (`spec.values`) and in the `linkerd-config` ConfigMap that `linkerd install` and `helm template` "
+        "render (`data.values`, the very text the proxy injector decodes; findings point into the block). Flux `${VAR:=default}` variables are judged by their default as Flux substitutes "
         "it (unquoted, so `\"${ENABLED:=false}\"` is the boolean false). Keys are checked against the configured "
         "`linkerd-version` (2.12 onwards, the first linkerd-control-plane chart)."
     ),
@@ -122,7 +123,9 @@ def _check_quantity(report, path, hit, renders) -> None:
         "enums, and quantities such as `128Mi` or `500m`."
     ),
     references=(
-        "linkerd/linkerd2 pkg/charts/linkerd2/values.go (Values: the typed fields)",
+        "linkerd/linkerd2 pkg/charts/linkerd2/values.go (Values: the typed fields; ValuesFromConfigMap)",
+        "linkerd/linkerd2 charts/linkerd-control-plane/templates/config.yaml (linkerd-config data.values) and "
+        "pkg/config/config.go (Values: the injector decodes the mounted values file)",
         "linkerd/linkerd2 controller/proxy-injector/webhook.go (Inject: config.Values error is returned) and "
         "controller/webhook/server.go (an error becomes Allowed: false)",
         "linkerd/linkerd2 charts/partials/templates/_proxy-init.tpl (iptablesMode), _proxy.tpl (logHTTPHeaders), "
@@ -185,6 +188,7 @@ def check(ctx):
         if helm.is_control_plane_values(doc.data):
             check_values(report, doc.data, version)
     for res in ctx.resources:
-        values = helm.helm_release_values(res)
+        # linkerd-config's data.values with the file's text at hand: positions exact whatever the indentation.
+        values = helm.config_map_values(res, ctx.source.lines) if res.kind == "ConfigMap" else helm.helm_release_values(res)
         if values is not None:
             check_values(report, values, version)

@@ -97,3 +97,49 @@ def test_multicluster_link_values_are_not_the_control_planes(tmp_path):
     # charts/linkerd-multicluster-link/values.yaml shares controllerImage with the control plane.
     link = "controllerImage: cr.l5d.io/linkerd/controller\nenablePodAntiAffinity: 'false'\ntargetClusterName: east\n"
     assert found(lint(tmp_path, {"values.yaml": link})) == []
+
+
+# -- the linkerd-config ConfigMap: the values text the proxy injector decodes --------------------------
+
+
+def linkerd_config(values: str, header="values: |", indent=4):
+    body = "".join((" " * indent + line if line else "") + "\n" for line in values.splitlines())
+    return (
+        "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: linkerd-config\n  namespace: linkerd\ndata:\n"
+        "  linkerd-crds-chart-version: linkerd-crds-1.0.0-edge\n"
+        f"  {header}\n{body}"
+    )
+
+
+CM_VALUES = (
+    "controllerReplicas: 1\n"
+    "enablePodAntiAffinity: \"false\"\n"
+    "proxy:\n  resources:\n    memory:\n      limit: 10 Mi\n"
+    "proxyInit:\n  iptablesMode: iptables\n"
+)
+
+
+def test_linkerd_config_values_are_checked_in_place(tmp_path):
+    text = linkerd_config(CM_VALUES)
+    r = lint(tmp_path, {"cp.yaml": text})
+    assert found(r) == [at("cp.yaml", text, '"false"'), at("cp.yaml", text, "10 Mi"), at("cp.yaml", text, "iptables\n")]
+    assert r.findings[0].message.startswith("enablePodAntiAffinity is the string 'false', not a boolean")
+    assert r.findings[1].message.startswith("proxy.resources.memory.limit is the string '10 Mi', not a Kubernetes quantity")
+
+
+def test_linkerd_config_positions_follow_the_block_indentation(tmp_path):
+    for header, indent in (("values: |", 8), ("values: |-", 4), ("values: |4", 6), ("values: |  # rendered", 3)):
+        text = linkerd_config(CM_VALUES, header, indent)
+        r = lint(tmp_path, {"cp.yaml": text})
+        assert found(r) == [at("cp.yaml", text, '"false"'), at("cp.yaml", text, "10 Mi"),
+                            at("cp.yaml", text, "iptables\n")], header
+
+
+def test_linkerd_config_left_alone_when_it_cannot_be_read_or_is_not_linkerds(tmp_path):
+    quoted = ("kind: ConfigMap\napiVersion: v1\nmetadata: {name: linkerd-config}\n"
+              "data:\n  values: \"proxyInit:\\n  iptablesMode: iptables\\n\"\n")
+    broken = linkerd_config("proxyInit:\n  iptablesMode: [iptables\n")
+    scalar = linkerd_config("just text")
+    other = linkerd_config(CM_VALUES).replace("name: linkerd-config", "name: app-config")
+    for text in (quoted, broken, scalar, other):
+        assert found(lint(tmp_path, {"cp.yaml": text})) == [], text

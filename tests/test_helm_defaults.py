@@ -153,3 +153,35 @@ def test_gitops_variables(tmp_path):
 def test_other_charts_values_are_not_the_baseline(tmp_path):
     other = "proxy:\n  resources:\n    memory: {limit: 256Mi}\nreplicaCount: 2\n"
     assert found(run(tmp_path, {"web.yaml": DEPLOY, "values.yaml": other})) == [("LNK201", "web.yaml", 13, 28)]
+
+
+LINKERD_CONFIG = """\
+kind: ConfigMap
+apiVersion: v1
+metadata:
+  name: linkerd-config
+  namespace: linkerd
+data:
+  linkerd-crds-chart-version: linkerd-crds-1.0.0-edge
+  values: |
+    controllerReplicas: 1
+    proxy:
+      resources:
+        memory:
+          limit: {limit}
+"""  # the limit's value: line 13, column 18
+
+
+def test_the_linkerd_config_values_are_the_baseline_too(tmp_path):
+    """What `linkerd install` renders: the proxy injector reads proxy.resources from linkerd-config's values."""
+    low = LINKERD_CONFIG.replace("{limit}", "10Mi")
+    result = run(tmp_path, {"web.yaml": DEPLOY, "cp.yaml": low})
+    assert found(result) == [("LNK204", "web.yaml", 13, 28)]  # before: LNK201, the limit unseen
+    f = result.findings[0]
+    assert "proxy memory limit 10Mi (from the control plane Helm values) is below the minimum 64Mi" in f.message
+    assert [(r.path, r.span.line, r.span.col) for r in f.related] == [("cp.yaml", 13, 18)]
+    ok = LINKERD_CONFIG.replace("{limit}", "256Mi")
+    assert found(run(tmp_path, {"web.yaml": DEPLOY, "cp.yaml": ok})) == []
+    # Only the ConfigMap of that name: another one's values are not the control plane's.
+    other = ok.replace("name: linkerd-config", "name: web-config")
+    assert found(run(tmp_path, {"web.yaml": DEPLOY, "cp.yaml": other})) == [("LNK201", "web.yaml", 13, 28)]
