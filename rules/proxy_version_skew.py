@@ -4,6 +4,7 @@ from linter.values import resolve_vars
 from linter.versions import VersionError, fmt, linkerd_target, parse_linkerd_version
 
 from ._common import mapping
+from ._detect import detected
 
 PROXY_VERSION = "config.linkerd.io/proxy-version"
 
@@ -19,8 +20,9 @@ PROXY_VERSION = "config.linkerd.io/proxy-version"
         "control plane of their own release or one release ahead, not with an older one (a proxy newer than its "
         "control plane may ask for APIs the control plane does not serve yet), and proxies two or more releases "
         "behind the control plane are outside the tested skew. A pinned proxy version is how a workload gets stuck "
-        "on either side of an upgrade. The control plane version is the configured or detected target Linkerd version; "
-        "with neither, the rule stays quiet."
+        "on either side of an upgrade. The control plane version is the configured target Linkerd version, or the one "
+        "detected from the control plane (its images, linkerd.io/created-by, its Helm chart); with neither, the rule "
+        "stays quiet."
     ),
     how_to_fix="Drop the pin so the injector uses the control plane's proxy, or pin a version of the control plane's release (or the one before it while upgrading).",
     references=(
@@ -71,8 +73,8 @@ PROXY_VERSION = "config.linkerd.io/proxy-version"
 )
 def check(ctx):
     s = ctx.settings
-    if s.linkerd_version_source == "default":
-        return  # the control plane's version is not known
+    if not _control_plane_known(ctx):
+        return
     res = ctx.resource
     meta = res.metadata if res.kind == "Namespace" else (ctx.pod.metadata if ctx.pod is not None else None)
     ann = mapping(meta, "annotations") if meta is not None else None
@@ -85,7 +87,7 @@ def check(ctx):
     except VersionError:
         return  # a custom tag: nothing to compare
     cp = linkerd_target(s)
-    where = f" ({s.linkerd_version_source})" if s.linkerd_version_source.startswith("detected") else ""
+    where = f", {s.linkerd_version_source}" if s.linkerd_version_source.startswith("detected") else ""
     if pin.newer_than(cp) is True:
         ctx.report(
             value_of(ann, PROXY_VERSION),
@@ -97,3 +99,16 @@ def check(ctx):
             f"the pinned proxy {text} (Linkerd {fmt(pin.line)}) is more than one minor release behind the control plane "
             f"({cp.text}{where}): upgrade the data plane or drop the pin",
         )
+
+
+def _control_plane_known(ctx) -> bool:
+    """The target is the control plane's version only when configured, or detected from a
+    control-plane source: a version read off a proxy image is the data plane's own."""
+    source = ctx.settings.linkerd_version_source or "default"
+    if source == "default":
+        return False
+    if not source.startswith("detected"):
+        return True
+    found = detected(ctx.inventory) if ctx.inventory is not None else None
+    choice = found.linkerd_choice if found is not None else None
+    return choice is not None and choice.role == "control-plane"

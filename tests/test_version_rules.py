@@ -314,7 +314,7 @@ def test_lnk507_against_detected_control_plane(tmp_path):
                    "    linkerd.io/created-by: linkerd/helm stable-2.13.4\n",
     }, select=["LNK507"])
     assert got(r) == [("LNK507", "p.yaml", 6, 38, "warning")]
-    assert "(detected in cp.yaml:6)" in msgs(r)[0]
+    assert "(stable-2.13.4, detected in cp.yaml:6)" in msgs(r)[0]
 
 
 # -- LNK508 ---------------------------------------------------------------------------------
@@ -388,3 +388,45 @@ def test_jaeger_keys_inherited_from_the_namespace_until_219(tmp_path):
     assert "config.linkerd.io/trace-collector" in inheritable((2, 18))
     assert "config.linkerd.io/trace-collector-protocol" not in inheritable((2, 16))
     assert not {k for k in inheritable((2, 19)) if "trace-collector" in k}
+
+
+# -- LNK507: which detected version is the control plane's ----------------------------------
+
+def _deployment(name, image, labels=""):
+    return f"""\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: {name}
+      namespace: linkerd{labels}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: main
+              image: {image}
+    """
+
+
+def test_lnk507_quiet_when_the_version_comes_from_a_proxy_image(tmp_path):
+    # A data-plane proxy image is some workload's proxy version, not the control plane's.
+    r = lint(tmp_path, {"p.yaml": PINNED.replace("{pin}", "edge-25.10.7"),
+                        "w.yaml": _deployment("web", "cr.l5d.io/linkerd/proxy:edge-25.4.4")}, select=["LNK507"])
+    assert r.inventory.facts["versions"].linkerd_choice.role == "data-plane"
+    assert got(r) == []
+
+
+def test_lnk507_fires_against_a_control_plane_image(tmp_path):
+    r = lint(tmp_path, {"p.yaml": PINNED.replace("{pin}", "edge-25.10.7"),
+                        "cp.yaml": _deployment("linkerd-destination", "cr.l5d.io/linkerd/controller:edge-25.4.4")},
+             select=["LNK507"])
+    assert got(r) == [("LNK507", "p.yaml", 6, 38, "warning")]
+    assert msgs(r) == ["the pinned proxy edge-25.10.7 is newer than the control plane (edge-25.4.4, detected in cp.yaml:11): "
+                       "upgrade the control plane first"]
+
+
+def test_lnk507_configured_version_beats_a_proxy_image(tmp_path):
+    r = lint(tmp_path, {"p.yaml": PINNED.replace("{pin}", "edge-25.10.7"),
+                        "w.yaml": _deployment("web", "cr.l5d.io/linkerd/proxy:edge-25.4.4")},
+             config={"linkerd-version": "2.18"}, select=["LNK507"])
+    assert got(r) == [("LNK507", "p.yaml", 6, 38, "warning")]
