@@ -336,7 +336,7 @@ class Engine:
             if f.path in read and f.path not in inv.reported:
                 continue  # a context file: read for cross-resource facts, not reported
             sup = inv.suppressions.get(f.path)
-            if sup is not None and sup.suppresses(f.rule_id, f.span.line, (f.doc_index, f.resource)):
+            if sup is not None and sup.suppresses(f.rule_id, f.span.line, (f.doc_index, f.resource), inv.rule_names.get(f.rule_id)):
                 continue
             if per_file and per_file_ignored(per_file, f.path, f.rule_id):
                 continue

@@ -3,17 +3,29 @@
 Comments:   ``# linkerd-lint: disable=LNK201,LNK204 reason`` at the end of the finding's
             line, or alone on the line(s) just before it;
             ``# linkerd-lint: disable-file=LNK105 reason`` anywhere in the file.
+            Ids or rule names (``invalid-inject-value``), separated by commas (spaces
+            around them allowed); a directive comment that does not parse is recorded
+            as malformed (LNK004), never silently dropped.
 Annotation: ``ignore.linkerd-lint.io/LNK201: "reason"`` on an object's metadata or its pod
             template's: survives Helm and Kustomize rendering, which drop comments.
 """
 
 from __future__ import annotations
 
+import re
+
 from linter.lazyre import pattern
 from linter.located import Span
 from linter.record import Record
 
-_COMMENT = pattern(r"(?:^|\s)#\s*linkerd-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*([A-Za-z0-9_,\- ]*?)(?=\s|$)(.*)$")
+# group 1: the directive, 2: the ids as written (the editor appends ",ID" at its end), 3: the reason
+_COMMENT = pattern(
+    r"(?:^|\s)#\s*linkerd-lint:\s*(disable|disable-file|disable-next-line)\s*=\s*"
+    r"([A-Za-z0-9_][A-Za-z0-9_-]*(?:\s*,\s*[A-Za-z0-9_][A-Za-z0-9_-]*)*)(?=\s|$)(.*)$"
+)
+# What looks like an attempt at a directive: `# linkerd-lint: disable`, `...: ignore=LNK201`, `...: Disable LNK1`.
+_ATTEMPT = pattern(r"(?:^|\s)(#\s*linkerd-lint:\s*(?:(?:disable|enable|ignore|skip|noqa|off)\b.*|=.*|))$", re.I)
+_ID = pattern(r"[A-Za-z]+[0-9]+|ALL", re.I)
 IGNORE_PREFIX = "ignore.linkerd-lint.io/"
 
 
@@ -26,7 +38,7 @@ class Reference(Record):
         self.rule_id = rule_id
         self.path = path
         self.span = span
-        self.how = how  # comment | annotation | config
+        self.how = how  # comment | annotation | malformed (rule_id: the comment's text)
 
 
 class FileSuppressions(Record):
@@ -40,21 +52,22 @@ class FileSuppressions(Record):
         self.resources = {} if resources is None else resources  # (doc_index, identity) -> set of ids
         self.references = [] if references is None else references
 
-    def suppresses(self, rule_id: str, line: int, resource_key=None) -> bool:
-        if rule_id in self.whole_file or "ALL" in self.whole_file:
-            return True
-        ids = self.lines.get(line)
-        if ids and (rule_id in ids or "ALL" in ids):
-            return True
-        if resource_key is not None:
-            ids = self.resources.get(resource_key)
-            if ids and (rule_id in ids or "ALL" in ids):
+    def suppresses(self, rule_id: str, line: int, resource_key=None, name: str | None = None) -> bool:
+        """Whether a finding of ``rule_id`` (whose rule is called ``name``) on ``line`` is suppressed."""
+        for ids in (self.whole_file, self.lines.get(line), self.resources.get(resource_key) if resource_key is not None else None):
+            if ids and (rule_id in ids or "ALL" in ids or (name is not None and name in ids)):
                 return True
         return False
 
 
+def normalise_id(text: str) -> str:
+    """An id (LNK201, all) upper-cased; a rule name as written."""
+    text = text.strip()
+    return text.upper() if _ID.fullmatch(text) else text
+
+
 def _split_ids(text: str) -> list:
-    return [p.strip().upper() for p in text.split(",") if p.strip()]
+    return [normalise_id(p) for p in text.split(",") if p.strip()]
 
 
 def scan_comments(path: str, text: str) -> FileSuppressions:
@@ -67,18 +80,22 @@ def scan_comments(path: str, text: str) -> FileSuppressions:
     pending: list = []  # standalone comments waiting for the next content line
     for lineno, line in enumerate(lines, start=1):
         stripped = line.strip()
-        m = _COMMENT.search(line)
+        m = None
+        if "linkerd-lint:" in line:
+            m = _COMMENT.search(line)
+            if m is None:
+                _malformed(sup, lineno, line)
         if m:
             kind, ids_text = m.group(1), m.group(2)
             ids = _split_ids(ids_text)
             for rid in ids:
                 if rid != "ALL":
-                    pos = line.upper().find(rid, m.start(2))
+                    pos = line.upper().find(rid.upper(), m.start(2))
                     sup.references.append(Reference(rid, path, Span(lineno, pos + 1, lineno, pos + 1 + len(rid)), "comment"))
             if kind == "disable-file":
                 sup.whole_file.update(ids)
                 continue
-            if stripped.startswith("#"):
+            if stripped.startswith("#") or kind == "disable-next-line":
                 pending.extend(ids)
                 continue
             sup.lines.setdefault(lineno, set()).update(ids)
@@ -91,6 +108,15 @@ def scan_comments(path: str, text: str) -> FileSuppressions:
             continue
         # blank lines keep a pending standalone suppression attached to the next content line
     return sup
+
+
+def _malformed(sup: FileSuppressions, lineno: int, line: str) -> None:
+    """A comment that reads like a directive but is none (no ids, no '=', an unknown verb)."""
+    bad = _ATTEMPT.search(line)
+    if bad:
+        what = bad.group(1).rstrip()
+        col = bad.start(1) + 1
+        sup.references.append(Reference(what, sup.path, Span(lineno, col, lineno, col + len(what)), "malformed"))
 
 
 def add_annotation_suppressions(sup: FileSuppressions, resource, key) -> None:
@@ -107,7 +133,7 @@ def add_annotation_suppressions(sup: FileSuppressions, resource, key) -> None:
             continue
         for k in ann:
             if isinstance(k, str) and k.startswith(IGNORE_PREFIX):
-                rid = k[len(IGNORE_PREFIX):].upper()
+                rid = normalise_id(k[len(IGNORE_PREFIX):])
                 sup.resources.setdefault(key, set()).add(rid)
                 sup.references.append(Reference(rid, resource.file, ann.key_span(k), "annotation"))
 

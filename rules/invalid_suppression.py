@@ -18,7 +18,9 @@ _CONFIG_LISTS = ("select", "ignore", "extend-select")
         "still reported, or the rule you meant to turn on never runs. Silently ignoring it would hide the mistake. "
         "In the configuration file (`select`, `ignore`, `extend-select`, `severity`, `per-file-ignores`) it is an "
         "error, reported at its line whatever the selection says (the command line refuses the same mistake with "
-        "exit 2); a `select` that names no existing rule runs no rule. Rule names are accepted wherever ids are."
+        "exit 2); a `select` that names no existing rule runs no rule. Rule names are accepted wherever ids are. "
+        "A comment that reads like a directive but does not parse (`# linkerd-lint: disable` without ids, "
+        "`disable LNK201` without `=`) is reported as malformed: it suppresses nothing."
     ),
     how_to_fix="Use an id from `linkerd-lint rules` (for example LNK201), or remove the entry.",
     references=("linkerd-lint rules",),
@@ -37,9 +39,16 @@ _CONFIG_LISTS = ("select", "ignore", "extend-select")
 )
 def check(ctx):
     inv = ctx.inventory
+    names = set(inv.rule_names.values())
     for sup in inv.suppressions.values():
         for ref in sup.references:
-            if ref.rule_id != "ALL" and ref.rule_id not in inv.known_rule_ids:
+            if ref.how == "malformed":
+                ctx.report_at(
+                    ref.path, ref.span,
+                    f"malformed suppression comment {ref.rule_id!r}; it suppresses nothing: write "
+                    "`# linkerd-lint: disable=LNK201,LNK204 reason` (or disable-file=, disable-next-line=)",
+                )
+            elif ref.rule_id != "ALL" and ref.rule_id not in inv.known_rule_ids and ref.rule_id not in names:
                 what = "suppression comment" if ref.how == "comment" else "ignore annotation"
                 ctx.report_at(ref.path, ref.span, f"{what} names unknown rule {ref.rule_id}; it suppresses nothing")
     s = ctx.settings
