@@ -73,8 +73,10 @@ def build(result, registry_rules=None) -> dict:
             else {"version": None, "as_written": None, "kind": "unknown", "at": None}
         ),
     }
-    if not lv.exact:
+    if not lv.exact and lv.judged() is lv:
         targets["linkerd"]["may_include"] = fmt(lv.upto)
+    if lv.judged().data_note:  # a release the version data does not reach
+        targets["linkerd"]["note"] = lv.judged().data_note
     for name, choice in (("linkerd", found and found.linkerd_choice), ("kubernetes", found and found.kubernetes_choice)):
         if choice and targets[name]["kind"] == "detected":
             targets[name]["via"] = choice.via

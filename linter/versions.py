@@ -25,7 +25,7 @@ from linter.record import Record
 
 # The edge release each Linkerd version line was cut from: data, one row per line with its
 # source, in rules/_linkerd_releases.py.
-from linter.rules._linkerd_releases import EDGE_OF_RELEASE
+from linter.rules._linkerd_releases import EDGE_OF_RELEASE, NEWEST_LINE, OLDEST_LINE
 
 _LINKERD = pattern(r"^(?:(stable|version|enterprise)-)?v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
 _EDGE = pattern(r"^(edge|preview)-(\d{2})\.(\d{1,2})\.(\d+)(?:[-+].*)?$")
@@ -47,18 +47,50 @@ class LinkerdVersion(Record, frozen=True):
     ``version-2.x`` tags, ("release", (2, 14, 10)) for stable/enterprise/plain versions.
     """
 
-    __slots__ = ("text", "line", "upto", "channel", "order")
+    __slots__ = ("text", "line", "upto", "channel", "order", "judged_from")
 
-    def __init__(self, text: str, line: tuple, upto: tuple, channel: str, order: tuple):
+    def __init__(self, text: str, line: tuple, upto: tuple, channel: str, order: tuple, judged_from: tuple = ()):
         self.text = text
         self.line = line
         self.upto = upto
         self.channel = channel
         self.order = order
+        self.judged_from = judged_from  # (line, upto) as parsed, when ``judged`` moved them onto the data
 
     @property
     def exact(self) -> bool:
         return self.line == self.upto
+
+    @property
+    def covered(self) -> bool:
+        """Is there version data for this release (not older than the oldest line it holds)?"""
+        return self.line >= OLDEST_LINE
+
+    @property
+    def name(self) -> str:
+        """How messages name it: 'Linkerd 2.18', 'Linkerd edge-25.8.2', 'Linkerd 2.21 (judged as 2.20)'."""
+        if self.judged_from:
+            return f"Linkerd {self.text} (judged as {fmt(self.line)})"
+        return f"Linkerd {fmt(self.line)}" if self.exact else f"Linkerd {self.text}"
+
+    @property
+    def data_note(self) -> str:
+        """What ``context`` says when the version data does not reach this release ('' when it does)."""
+        if self.judged_from:
+            return f"no data for {self.text}; judged as {fmt(self.line)}, the newest release linkerd-lint has data for"
+        if not self.covered:
+            return (f"no data for {self.text}, older than {fmt(OLDEST_LINE)}, the oldest release linkerd-lint has data "
+                    "for: annotations, routes and the Kubernetes support matrix are not judged against it")
+        return ""
+
+    def judged(self) -> "LinkerdVersion":
+        """The release the version data judges this one as: a release newer than the newest line the
+        data holds is judged as that line (what it serves, reads and supports is assumed unchanged);
+        ``judged_from`` keeps what was parsed.  Older releases stay as they are (see ``covered``)."""
+        if self.upto <= NEWEST_LINE:
+            return self
+        line = min(self.line, NEWEST_LINE)
+        return LinkerdVersion(self.text, line, NEWEST_LINE, self.channel, self.order, (self.line, self.upto))
 
     def newer_than(self, other: "LinkerdVersion") -> bool | None:
         """True/False when certain, None when the two cannot be ordered."""
@@ -120,6 +152,11 @@ def linkerd_target(settings) -> LinkerdVersion:
     except (VersionError, TypeError, AttributeError):
         v = tuple(settings.linkerd_version)
         return LinkerdVersion(fmt(v), v, v, "plain", ("release", v + (0,)))
+
+
+def judged_target(settings) -> LinkerdVersion:
+    """The target Linkerd version as the version data judges it (see ``LinkerdVersion.judged``)."""
+    return linkerd_target(settings).judged()
 
 
 def parse_kubernetes(text) -> tuple:

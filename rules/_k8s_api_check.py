@@ -6,7 +6,7 @@ from __future__ import annotations
 from linter.context import value_of
 from linter.fixes import replace_scalar
 from linter.rule import Fix
-from linter.versions import fmt, linkerd_target
+from linter.versions import fmt, judged_target
 
 from ._detect import detected
 from ._k8s_apis import lookup, successor
@@ -27,11 +27,11 @@ def judged_version(ctx):
             newest = max(clusters, key=lambda d: d.version)
             return newest.version, newest.text, f" ({newest.via} at {newest.where}, the newest of {len(clusters)} detected clusters)"
         return s.kubernetes_version, s.kubernetes_version_text, ""
-    lv = linkerd_target(s)
+    lv = judged_target(s)
     floor = refuses_below(lv)
     if floor is None:
         return None, None, ""
-    return floor, fmt(floor), f" (Kubernetes version unknown: judged against {fmt(floor)}, the oldest Linkerd {fmt(lv.line)} installs on)"
+    return floor, fmt(floor), f" (Kubernetes version unknown: judged against {fmt(floor)}, the oldest {lv.name} installs on)"
 
 
 def _detected_clusters(ctx) -> list:

@@ -34,9 +34,12 @@ MATRIX = {
 
 
 def row_for(linkerd: tuple) -> Row | None:
+    """The row of a release line; a line newer than the newest row is judged by the newest (as the
+    other version tables do), an older one has none."""
     if linkerd in MATRIX:
         return MATRIX[linkerd]
-    return None
+    newest = max(MATRIX)
+    return MATRIX[newest] if linkerd > newest else None
 
 
 # The edge release from which `linkerd check --pre` required each Kubernetes minimum

@@ -3,10 +3,11 @@ from linter.context import key_of, value_of
 from linter.located import YMap
 from linter.rule import Example, Severity, rule
 from linter.values import resolve_vars
-from linter.versions import fmt, linkerd_target
+from linter.versions import fmt, judged_target
 
 from . import _native
 from ._common import mapping
+from ._linkerd_releases import OLDEST_LINE
 
 _ROUTE_KINDS = ("Service", "HTTPRoute", "GRPCRoute", "EgressNetwork")
 
@@ -15,6 +16,7 @@ _ROUTE_KINDS = ("Service", "HTTPRoute", "GRPCRoute", "EgressNetwork")
     id="LNK505",
     name="annotation-not-in-version",
     severity=Severity.WARNING,
+    severities=(Severity.WARNING, Severity.INFO),
     summary="A Linkerd annotation key or value that the target Linkerd version does not read yet, or no longer reads.",
     why=(
         "Linkerd ignores annotation keys and values it does not know, without a word: `config.linkerd.io/proxy-cpu-ratio-limit` "
@@ -83,8 +85,8 @@ def check(ctx):
         places.append((res.metadata, "service"))
     if not places:
         return
-    lv = linkerd_target(ctx.settings)
-    lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    lv = judged_target(ctx.settings)
+    lk = lv.name
     for meta, where in places:
         ann = mapping(meta, "annotations")
         if ann is None:
@@ -93,6 +95,11 @@ def check(ctx):
             meta_key = CATALOGUE.get(key) if isinstance(key, str) else None
             if meta_key is None or meta_key.where != where or key in _native.KEYS:
                 continue
+            if not lv.covered:  # no data this old: one notice for the run, no judgment
+                ctx.report(key_of(ann, key), f"{lk} is older than {fmt(OLDEST_LINE)}, the oldest release linkerd-lint "
+                           "has version data for: Linkerd annotations are not checked against it", severity=Severity.INFO,
+                           once=True)
+                return
             if meta_key.since > lv.upto:
                 ctx.report(key_of(ann, key), f"{key} is read from Linkerd {fmt(meta_key.since)} on; {lk} ignores it")
             elif meta_key.until is not None and meta_key.until <= lv.line:

@@ -1,6 +1,6 @@
 from linter.located import YMap, YSeq, get_in
 from linter.rule import Example, Severity, rule
-from linter.versions import fmt, linkerd_target
+from linter.versions import fmt, judged_target
 
 from ._k8s_api_check import where
 from ._linkerd_crds import GATEWAY_ROUTES, served_versions, status
@@ -96,8 +96,10 @@ def check(ctx):
     group, _, version = res.api_version.rpartition("/")
     if group != _GROUP or not _mesh_route(res.data):
         return
-    lv = linkerd_target(ctx.settings)
-    lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    lv = judged_target(ctx.settings)
+    if not lv.covered:
+        return  # older than the version data: not judged
+    lk = lv.name
     since = ROUTE_SINCE[res.kind]
     if since > lv.upto:
         ctx.report(where(ctx), f"{lk} does not read Gateway API {res.kind} (from Linkerd {fmt(since)} on)")

@@ -2,7 +2,7 @@ from linter.annotations import CATALOGUE, INJECT
 from linter.context import key_of
 from linter.rule import Example, Severity, rule
 from linter.values import resolve_vars
-from linter.versions import fmt, linkerd_target
+from linter.versions import fmt, judged_target
 
 from . import _native as n
 from ._common import mapping
@@ -78,8 +78,10 @@ def check(ctx):
     ann = mapping(meta, "annotations") if meta is not None else None
     if ann is None or not any(k in ann for k in n.KEYS):
         return
-    lv = linkerd_target(ctx.settings)
-    lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    lv = judged_target(ctx.settings)
+    if not lv.covered:
+        return  # older than the version data: not judged (LNK505 says so)
+    lk = lv.name
     best = _key_for(lv.upto)
     deciding = None
     for key in n.KEYS:
@@ -91,13 +93,16 @@ def check(ctx):
             ctx.report(key_of(ann, key), f"{key} is read from Linkerd {fmt(since)} on; {lk} ignores it{use}")
             continue
         dep = n.DEPRECATED_FROM.get(key)
+        # a key the injector once inherited from a Namespace and no longer does (the beta key from 2.20)
+        dropped = CATALOGUE[key].inherit is not None and CATALOGUE[key].inherit[1] is not None
+        dropped = is_ns and dropped and lv.line >= CATALOGUE[key].inherit[1]
         if dep is not None and lv.line >= dep:
-            if is_ns and key == n.BETA and lv.line >= (2, 20):
-                msg = f"{key} on a Namespace is no longer inherited by pods from Linkerd 2.20; use {n.GA}"
+            if dropped:
+                msg = f"{key} on a Namespace is no longer inherited by pods from Linkerd {fmt(CATALOGUE[key].inherit[1])}; use {n.GA}"
             else:
                 msg = f"{key} is deprecated from Linkerd {fmt(dep)} (still honoured); use {best}"
             ctx.report(key_of(ann, key), msg)
-            if is_ns and key == n.BETA and lv.line >= (2, 20):
+            if dropped:
                 continue
         if deciding is None:
             deciding = key
