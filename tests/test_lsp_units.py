@@ -377,3 +377,25 @@ def test_completion_sites_in_flow_mappings():
     assert site.path == ("metadata", "annotations") and site.owner is None
     assert yamlctx.completion_site(["a: {b: c}  # {x"], 0, 16) is None  # in a comment
     assert yamlctx.completion_site(["a: [b, c"], 0, 8) is None  # a flow sequence holds no keys
+
+
+def test_latency_benchmark_fails_when_the_target_is_missed(monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "lsp_latency", os.path.join(os.path.dirname(os.path.dirname(__file__)), "benchmarks", "lsp_latency.py"))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def fake(median_change, median_save):
+        stat = lambda m: {"n": 20, "median_ms": m, "p90_ms": m, "max_ms": m}  # noqa: E731
+        return {"files": 1000, "ignored_rules": [], "edited_file_lines": 300, "open_ms": 1.0, "index": "",
+                "in_process": {"index_ms": 1.0, "files_indexed": 1000, "lint": stat(10.0)},
+                "change": stat(median_change), "save": stat(median_save), "burst_end": stat(180.0)}
+
+    for (change, save), code in (((20.0, 30.0), 0), ((20.0, 55.0), 1), ((50.0, 10.0), 1)):
+        monkeypatch.setattr(bench, "measure", lambda *a, r=fake(change, save): r)
+        assert bench.main([]) == code
+        assert ("NOT met" in capsys.readouterr().out) == bool(code)
+        assert bench.main(["--json"]) == code
+        assert f'"target_met": {"false" if code else "true"}' in capsys.readouterr().out

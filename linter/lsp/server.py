@@ -60,6 +60,7 @@ class LinkerdLintServer(LanguageServer):
     def __init__(self):
         super().__init__("linkerd-lint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
         self.options: dict = {}
+        self.init_options: dict = {}  # initializationOptions; didChangeConfiguration settings overlay them
         self.folders: list = []  # Workspace objects of the client's workspace folders
         self.loose: dict = {}  # directory -> Workspace for files outside every folder
         self.docs: dict = {}  # uri -> Doc
@@ -383,6 +384,24 @@ class LinkerdLintServer(LanguageServer):
             ws.install_index({})
             self.relint(ws)
 
+    def configure(self, settings) -> None:
+        """workspace/didChangeConfiguration: the client's settings (the initialization options' keys,
+        bare or under ``linkerd-lint``) overlay the initialization options; every workspace reloads."""
+        if isinstance(settings, dict) and isinstance(settings.get("linkerd-lint"), dict):
+            settings = settings["linkerd-lint"]
+        if not isinstance(settings, dict):
+            return  # null or another shape: nothing to apply (the server does not pull settings)
+        self.options = {**self.init_options, **settings}
+        self.set_debounce()
+        for ws in self.folders + list(self.loose.values()):
+            ws.options = self.options
+            self.reload(ws)
+
+    def set_debounce(self) -> None:
+        ms = self.options.get("debounceMs", DEFAULT_DEBOUNCE_MS)
+        if isinstance(ms, (int, float)) and not isinstance(ms, bool) and ms >= 0:
+            self.debounce = ms / 1000
+
     def add_folder(self, uri: str) -> Workspace | None:
         path = to_fs_path(uri)
         if path is None or any(w.root == os.path.abspath(path) for w in self.folders):
@@ -419,8 +438,8 @@ def create_server() -> LinkerdLintServer:
     def initialize(ls: LinkerdLintServer, params: T.InitializeParams):
         opts = params.initialization_options
         ls.options = dict(opts) if isinstance(opts, dict) else {}
-        if isinstance(ls.options.get("debounceMs"), (int, float)) and ls.options["debounceMs"] >= 0:
-            ls.debounce = ls.options["debounceMs"] / 1000
+        ls.init_options = dict(ls.options)
+        ls.set_debounce()
         folders = [f.uri for f in params.workspace_folders or []]
         if not folders and params.root_uri:
             folders = [params.root_uri]
@@ -507,6 +526,13 @@ def create_server() -> LinkerdLintServer:
                 ls.reload(ws)
             elif id(ws) in stale:
                 ls.relint(ws)
+
+    @server.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def configuration_changed(ls: LinkerdLintServer, params: T.DidChangeConfigurationParams):
+        try:
+            ls.configure(params.settings)
+        except Exception as e:  # noqa: BLE001
+            ls.failed("applying the new settings", e)
 
     @server.feature(T.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(ls: LinkerdLintServer, params: T.DidChangeWorkspaceFoldersParams):
