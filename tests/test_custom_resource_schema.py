@@ -162,8 +162,7 @@ def test_crd_from_context_is_read_but_not_reported(tmp_path):
     assert found == [("app/w.yaml", 4, 15, '`spec.color` is "pink": it must be one of "red", "green", "blue"')]
 
 
-def test_v1beta1_crd_with_a_shared_schema(tmp_path):
-    crd = """\
+GADGET_CRD_V1BETA1 = """\
         apiVersion: apiextensions.k8s.io/v1beta1
         kind: CustomResourceDefinition
         metadata: {name: gadgets.example.com}
@@ -178,7 +177,10 @@ def test_v1beta1_crd_with_a_shared_schema(tmp_path):
                   properties:
                     count: {type: integer}
         """
-    found = run(tmp_path, {"crd.yaml": crd, "g.yaml": "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n"
+
+
+def test_v1beta1_crd_with_a_shared_schema(tmp_path):
+    found = run(tmp_path, {"crd.yaml": GADGET_CRD_V1BETA1, "g.yaml": "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n"
                                                      "spec: {count: many}\n"})
     assert found == [("g.yaml", 4, 15, '`spec.count` is the string "many": it must be an integer')]
 
@@ -299,21 +301,7 @@ def test_unknown_fields_are_warnings_where_the_schema_prunes(tmp_path):
 
 def test_schemas_that_keep_unknown_fields(tmp_path):
     """A v1beta1 CRD keeps them unless preserveUnknownFields: false; so does a node that says so."""
-    v1beta1 = """\
-        apiVersion: apiextensions.k8s.io/v1beta1
-        kind: CustomResourceDefinition
-        metadata: {name: gadgets.example.com}
-        spec:
-          group: example.com
-          version: v1
-          names: {kind: Gadget, plural: gadgets}
-          validation:
-            openAPIV3Schema:
-              properties:
-                spec:
-                  properties:
-                    count: {type: integer}
-        """
+    v1beta1 = GADGET_CRD_V1BETA1
     gadget = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {count: 1, cuont: 2}\n"
     assert run(tmp_path, {"crd.yaml": v1beta1, "g.yaml": gadget}) == []
     pruning = v1beta1.replace("  group: example.com\n", "  group: example.com\n          preserveUnknownFields: false\n")
