@@ -95,9 +95,12 @@ def _flux_value(ctx, field, m, key, value):
     if not isinstance(after, (bool, int, float)):
         return  # a string, null (stored as ""), or unknown (no default): nothing to say
     kind = "boolean" if isinstance(after, bool) else "number"
+    shown = resolve_vars(value)
+    if isinstance(after, bool) and shown.lower() != str(after).lower():
+        shown = f"{shown} (that is, {str(after).lower()})"  # yes/on/off are YAML 1.1 booleans
     ctx.report(
         value_of(m, key),
-        f"{field[:-1]} {key} is {value}: Flux substitutes it as the YAML {kind} {resolve_vars(value)} (kustomize build "
+        f"{field[:-1]} {key} is {value}: Flux substitutes it as the YAML {kind} {shown} (kustomize build "
         "drops the quotes first, so quoting it here does not help) and the API server accepts only strings; keep it a "
         f"string as Flux documents: ${{quote}}{value}${{quote}} with quote: '\"' in the Kustomization's "
         "postBuild.substitute",

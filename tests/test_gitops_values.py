@@ -128,6 +128,13 @@ def test_lnk104_judges_the_substituted_type(tmp_path):
     assert all(f.fix is None for f in r.findings)  # quoting the source would not help
 
 
+def test_lnk104_names_the_boolean_a_yaml_1_1_word_becomes(tmp_path):
+    doc = metadata_doc(labels='mirror.linkerd.io/exported: "${EXP:=yes}"')
+    r = lint(tmp_path, {"a.yaml": doc}, "LNK104")
+    assert places(r) == [("a.yaml", *at(doc, '"${EXP'))]
+    assert "Flux substitutes it as the YAML boolean yes (that is, true)" in messages(r)[0]
+
+
 @pytest.mark.parametrize(
     "value",
     ["${DBG}", '"${DBG}"', "${quote}${DBG:=true}${quote}", '"${NAME:=web}"', "${V:=1.2.3}", "x-${N:=1}", "${E:=}"],
