@@ -9,7 +9,7 @@ from linter.rule import Fix
 from linter.versions import fmt, judged_target
 
 from ._detect import detected
-from ._k8s_apis import lookup, successor
+from ._k8s_apis import lookup, served_from, successor
 from ._k8s_matrix import refuses_below
 
 
@@ -58,6 +58,9 @@ def use_instead(ctx, api, version) -> tuple:
         if not gone:
             return f"it has no replacement{psa}", None
         return f"nothing replaces it on Kubernetes {fmt(version)}: {passed}{psa}", None
+    since = served_from(api, gone)
+    if since is not None and since > version:  # deprecated before its successor is served (autoscaling/v2beta1 in 1.22)
+        return f"move to {target} once on Kubernetes {fmt(since)} or later, which serves it", None
     if not gone:
         return f"use {target}", (target if rename else None)
     fields = "" if rename else "; mind the field changes the deprecation guide lists"

@@ -110,3 +110,37 @@ def test_a_configured_version_beats_the_detected_clusters(tmp_path):
     (tmp_path / ".linkerd-lint.yaml").write_text(yaml.safe_dump({"kubernetes-version": "1.24"}))
     assert [f[:2] for f in lint_files(tmp_path, {"cron.yaml": CRON, "kind.yaml": KIND, "eks.yaml": EKS})] == [
         ("LNK503", "cron.yaml")]
+
+
+# -- deprecation releases (kubernetes/api zz_generated.prerelease-lifecycle.go) --------------
+
+@pytest.mark.parametrize(
+    "api, kind, deprecated",
+    [
+        ("events.k8s.io/v1beta1", "Event", "1.22"),
+        ("node.k8s.io/v1beta1", "RuntimeClass", "1.22"),
+        ("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.22"),
+        ("extensions/v1beta1", "Ingress", "1.14"),
+        ("coordination.k8s.io/v1beta1", "Lease", "1.19"),
+        ("rbac.authorization.k8s.io/v1beta1", "Role", "1.17"),
+        ("storage.k8s.io/v1beta1", "CSINode", "1.17"),
+    ],
+)
+def test_lnk503_from_the_release_that_deprecates(tmp_path, api, kind, deprecated):
+    text = f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n"
+    minor = int(deprecated.split(".")[1])
+    before = lint_files(tmp_path, {"x.yaml": text}, overrides={"kubernetes-version": f"1.{minor - 1}"})
+    assert before == []
+    at = lint_files(tmp_path, {"x.yaml": text}, overrides={"kubernetes-version": deprecated})
+    assert [f[:4] for f in at] == [("LNK503", "x.yaml", 1, 13)]
+    assert f"{api} {kind} is deprecated in Kubernetes {deprecated}" in at[0][4]
+
+
+def test_deprecated_before_the_replacement_is_served_gives_no_fix(run_cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "h.yaml").write_text("apiVersion: autoscaling/v2beta1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n")
+    proc = run_cli("check", "--select", "LNK503", "--kubernetes-version", "1.22", "-f", "json", "h.yaml", cwd=tmp_path)
+    assert [f[:5] for f in findings(proc)] == [
+        ("LNK503", "h.yaml", 1, 13, "autoscaling/v2beta1 HorizontalPodAutoscaler is deprecated in Kubernetes 1.22 and "
+         "removed in 1.25; move to autoscaling/v2 once on Kubernetes 1.23 or later, which serves it")]
+    assert findings(proc)[0][5] is False
