@@ -2,6 +2,7 @@ from linter.located import YMap, YSeq, get_in
 from linter.rule import Example, Severity, rule
 from linter.versions import fmt, judged_target
 
+from ._gateway_api import upstream_removed
 from ._k8s_api_check import where
 from ._linkerd_crds import GATEWAY_ROUTES, served_versions, status
 
@@ -110,4 +111,9 @@ def check(ctx):
     if states == {"unserved"}:
         ctx.report(where(ctx), f"{res.api_version} {res.kind} is not a version {lk} supports{use}")
     elif states == {"deprecated"}:
-        ctx.report(where(ctx), f"{res.api_version} {res.kind} is deprecated in the Gateway API bundle of {lk}{use}")
+        gone = upstream_removed(res.kind, version)
+        also = ""
+        if gone is not None and lv.line >= gone.supported_from:
+            also = (f", and Gateway API {gone.removed} and later (which Linkerd {fmt(gone.supported_from)} and later "
+                    "support) do not serve it at all")
+        ctx.report(where(ctx), f"{res.api_version} {res.kind} is deprecated in the Gateway API bundle of {lk}{also}{use}")

@@ -5,7 +5,7 @@ import pytest
 
 from linter import annotations
 from linter.api import lint_paths
-from linter.rules import _k8s_apis, _k8s_matrix, _linkerd_annotations, _linkerd_crds, _linkerd_releases
+from linter.rules import _gateway_api, _k8s_apis, _k8s_matrix, _linkerd_annotations, _linkerd_crds, _linkerd_releases
 
 from .lintkit import at
 
@@ -16,6 +16,7 @@ TABLES = {
     "kubernetes api table": list(_k8s_apis.REMOVED_APIS),
     "linkerd crd table": [r for rows in _linkerd_crds.CRDS.values() for r in rows],
     "gateway api table": [r for rows in _linkerd_crds.GATEWAY_ROUTES.values() for r in rows],
+    "gateway api upstream removals": list(_gateway_api.UPSTREAM_REMOVED),
     "edge release table": list(_linkerd_releases.RELEASES),
     "stable chart lines": list(_linkerd_releases.CHART_LINES),
     "edge chart versions": list(_linkerd_releases.EDGE_CHARTS),

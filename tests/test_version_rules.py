@@ -334,6 +334,8 @@ ROUTE = """\
     [
         ("GRPCRoute", "v1alpha2", "{name: web, kind: Service, group: core}", "2.15", "does not read Gateway API GRPCRoute"),
         ("GRPCRoute", "v1alpha2", "{name: web, kind: Service, group: core}", "2.18", "deprecated"),
+        ("GRPCRoute", "v1alpha2", "{name: web, kind: Service, group: core}", "2.20",
+         "deprecated in the Gateway API bundle of Linkerd 2.20, and Gateway API v1.2.0 and later"),
         ("GRPCRoute", "v1", "{name: web, kind: Service, group: core}", "2.18", None),
         ("HTTPRoute", "v1beta1", "{name: web, kind: Server, group: policy.linkerd.io}", "2.13", "does not read"),
         ("HTTPRoute", "v1alpha2", "{name: web, kind: Service, group: ''}", "2.15", "not a version"),

@@ -60,7 +60,8 @@ NEWEST = [
     ("LNK506", "pod.yaml", 8, 5, "config.alpha.linkerd.io/proxy-enable-native-sidecar is deprecated from Linkerd 2.19 "
      "(still honoured); use config.linkerd.io/proxy-enable-native-sidecar"),
     ("LNK508", "route.yaml", 1, 13, "gateway.networking.k8s.io/v1alpha2 GRPCRoute is deprecated in the Gateway API bundle "
-     "of {lk}; use gateway.networking.k8s.io/v1"),
+     "of {lk}, and Gateway API v1.2.0 and later (which Linkerd 2.18 and later support) do not serve it at all; use "
+     "gateway.networking.k8s.io/v1"),
 ]
 
 
