@@ -114,7 +114,7 @@ def build(result, registry_rules=None) -> dict:
                     continue
                 if res.namespace:
                     namespaces[res.namespace]["pod_templates"] += 1
-                pods.append(_pod(res, inv.mesh(pod)))
+                pods.append(_pod(res, inv.mesh(pod), s.linkerd_version))
     for (what, bound), at in sorted(implied.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True):
         detections["implied_minimum"].append({"linkerd": fmt(bound), "by": what, "at": at})
 
@@ -150,7 +150,7 @@ def _implied(res, implied, crds, routes, catalogue, first_serving, YMap):
                 implied.setdefault((key, entry.since), _loc(res.file, ann.key_span(key)))
 
 
-def _pod(res, mesh) -> dict:
+def _pod(res, mesh, version) -> dict:
     meshed = {True: "yes", False: "no", None: "unknown"}[mesh.injected]
     why = _REASONS.get(mesh.reason, mesh.reason)
     entry = {
@@ -167,7 +167,25 @@ def _pod(res, mesh) -> dict:
     for key in sorted(mesh.values):
         v = mesh.values[key]
         entry["proxy_config"].append({"key": key, "value": v.value, "from": v.source, "at": _loc(v.file, v.span)})
+    entry["proxy_config"].extend(_release_defaults(mesh, version))
     return entry
+
+
+def _release_defaults(mesh, version) -> list:
+    """Defaults that change with the release and that nothing in the input set: native sidecars
+    are on by default from 2.20 (the Helm value proxy.nativeSidecar), which changes how Jobs end
+    and how the proxy starts, so it is shown where it is on."""
+    from linter.rules._lifecycle import native_keys, native_sidecar
+
+    keys = native_keys(version)
+    if not keys:
+        return []
+    on, value = native_sidecar(mesh, version)
+    if value is not None or on is not True:
+        return []
+    from linter.versions import fmt
+
+    return [{"key": keys[0], "value": "true", "from": f"default in Linkerd {fmt(version)}", "at": None}]
 
 
 def _n(count: int, word: str) -> str:

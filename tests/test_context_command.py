@@ -120,3 +120,39 @@ def test_context_bad_config_is_a_usage_error(run_cli, tmp_path):
     (tmp_path / ".linkerd-lint.yaml").write_text("linkerd-version: banana\n")
     out = run_cli("context", cwd=tmp_path)
     assert out.returncode == 2 and "linkerd-version" in out.stderr
+
+
+NATIVE_POD = """\
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+      namespace: shop
+      annotations:
+        linkerd.io/inject: enabled{extra}
+    spec:
+      containers:
+        - {{name: web, image: nginx}}
+    """
+
+
+def _native_config(run_cli, tmp_path, linkerd, extra=""):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "pod.yaml").write_text(textwrap.dedent(NATIVE_POD.format(extra=extra)))
+    out = run_cli("context", "-f", "json", "--linkerd-version", linkerd, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    pod = json.loads(out.stdout)["pod_templates"][0]
+    return [c for c in pod["proxy_config"] if "native-sidecar" in c["key"]]
+
+
+def test_context_shows_native_sidecars_on_by_default_from_220(run_cli, tmp_path):
+    assert _native_config(run_cli, tmp_path, "2.20") == [
+        {"key": "config.linkerd.io/proxy-enable-native-sidecar", "value": "true", "from": "default in Linkerd 2.20", "at": None}]
+    assert _native_config(run_cli, tmp_path, "2.19") == []  # off by default: nothing to point out
+    text = run_cli("context", "--linkerd-version", "2.20", cwd=tmp_path).stdout
+    assert "      config.linkerd.io/proxy-enable-native-sidecar = true  (default in Linkerd 2.20)\n" in text
+
+
+def test_context_native_sidecar_set_in_the_input_is_not_a_default(run_cli, tmp_path):
+    got = _native_config(run_cli, tmp_path, "2.20", extra="\n        config.linkerd.io/proxy-enable-native-sidecar: \"false\"")
+    assert got == [{"key": "config.linkerd.io/proxy-enable-native-sidecar", "value": "false", "from": "pod", "at": "pod.yaml:8:52"}]
