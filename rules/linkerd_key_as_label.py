@@ -59,9 +59,26 @@ def check(ctx):
             fix = None
             ann = mapping(meta, "annotations") or {}
             owner = owners.get(id(meta))
-            if key not in ann and owner is not None:
+            if key not in ann and owner is not None and not (role == "pod" and _selected_on(res, key)):
                 fix = _move(ctx, meta, labels, key, owner)
             ctx.report(where, f"{key} is a label; Linkerd reads it only as an annotation", fix=fix)
+
+
+def _selected_on(res, key) -> bool:
+    """Whether the workload's own selector names the label: moving it off the pod template would leave
+    a selector that no longer matches its template, which the API server refuses."""
+    pod = res.pod_template
+    cur = res.data
+    for part in (pod.path[:-1] if pod is not None and pod.path else ()) + ("selector",):
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    if not isinstance(cur, dict):
+        return False
+    if key in cur:  # a ReplicationController's selector is a plain map
+        return True
+    labels, exprs = cur.get("matchLabels"), cur.get("matchExpressions")
+    return (isinstance(labels, dict) and key in labels) or (
+        isinstance(exprs, list) and any(isinstance(e, dict) and e.get("key") == key for e in exprs)
+    )
 
 
 def _owners(res):
