@@ -145,7 +145,9 @@ def _config_settings(config_file=None):
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file (skips discovery).")
 def rules_cmd(fmt, config_file):
-    """List every rule: id, name, default severity, fixable, opt-in (runs only when selected by id or name)."""
+    """List every rule: id, name, default severity, fixable (safe, unsafe, or safe/unsafe: see `explain`), opt-in (runs only when selected by id or name)."""
+    from linter import fixsafety
+
     registry = _load_registry(_config_settings(config_file))
     if fmt == "json":
         import json
@@ -153,8 +155,9 @@ def rules_cmd(fmt, config_file):
         click.echo(
             json.dumps(
                 [
-                    {"id": r.id, "name": r.name, "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary, "origin": r.origin,
-                     "opt_in": r.opt_in}
+                    {"id": r.id, "name": r.name, "severity": str(r.severity), "fixable": r.fixable,
+                     "fix": fixsafety.of(r)[0] or None, "fix_note": fixsafety.of(r)[1] or None,
+                     "summary": r.summary, "origin": r.origin, "opt_in": r.opt_in}
                     for r in registry.rules.values()
                 ],
                 indent=2,
@@ -162,9 +165,10 @@ def rules_cmd(fmt, config_file):
         )
         return
     width = max((len(r.name) for r in registry.rules.values()), default=10)
+    marks = {r.id: " ".join(w for w in (fixsafety.label(r), "opt-in" if r.opt_in else "") if w) for r in registry.rules.values()}
+    mark_width = max((len(m) for m in marks.values()), default=8)
     for r in registry.rules.values():
-        fix = " ".join(w for w, on in (("fixable", r.fixable), ("opt-in", r.opt_in)) if on)
-        click.echo(f"{r.id:<8} {r.name:<{width}}  {str(r.severity):<8} {fix:<8} {r.summary}".rstrip())
+        click.echo(f"{r.id:<8} {r.name:<{width}}  {str(r.severity):<8} {marks[r.id]:<{mark_width}} {r.summary}".rstrip())
 
 
 @cli.command()
@@ -176,7 +180,9 @@ def explain(rule_id, config_file):
     r = registry.get(rule_id)
     if r is None:
         raise UsageFailure(f"unknown rule {rule_id!r} (see `linkerd-lint rules`)")
-    click.echo(r.markdown())
+    from linter import fixsafety
+
+    click.echo(fixsafety.markdown(r))
 
 
 from linter.entry import main  # noqa: E402  (the console script's old address)

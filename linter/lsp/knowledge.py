@@ -129,7 +129,9 @@ def annotation_markdown(key: str, target: tuple | None = None, owner: str | None
 
 
 def rule_markdown(rule) -> str:
-    fix = " · fixable" if rule.fixable else ""
+    from linter import fixsafety
+
+    fix = f" · fix: {fixsafety.text(rule)}" if rule.fixable else ""
     return (
         f"**{rule.id}** `{rule.name}` · {rule.severity}{fix}\n\n{rule.summary}\n\n"
         f"How to fix: {rule.how_to_fix}\n\n[Documentation]({rule.doc_url})\n"

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 
+from linter import fixsafety
 from linter.located import format_path
 from linter.report import repo_path
 
@@ -39,7 +40,7 @@ def _rule_descriptor(rule) -> dict:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
-        "help": {"text": f"{rule.summary}\n\nHow to fix: {rule.how_to_fix}", "markdown": rule.markdown()},
+        "help": {"text": f"{rule.summary}\n\nHow to fix: {rule.how_to_fix}", "markdown": fixsafety.markdown(rule)},
         "helpUri": rule.doc_url,
         "defaultConfiguration": {"level": LEVEL[str(rule.severity)]},
         "properties": {"tags": ["linkerd", "kubernetes"], "fixable": rule.fixable},
