@@ -132,10 +132,12 @@ def build(result, registry_rules=None) -> dict:
 
 
 def _implied(res, implied, crds, routes, catalogue, first_serving, YMap):
+    from linter.rules._detect import OLDEST_KNOWN
+
     group, _, version = res.api_version.rpartition("/")
     for table in (crds, routes):
         since = first_serving(table, group, res.kind, version)
-        if since and since > (2, 10):
+        if since and since > OLDEST_KNOWN:
             implied.setdefault((f"{res.api_version} {res.kind}", since), _loc(res.file, res.data.value_span("apiVersion")))
     metas = [res.metadata]
     if res.pod_template is not None and res.pod_template.metadata is not res.metadata:
@@ -146,7 +148,7 @@ def _implied(res, implied, crds, routes, catalogue, first_serving, YMap):
             continue
         for key in ann:
             entry = catalogue.get(key) if isinstance(key, str) else None
-            if entry is not None and entry.where in ("pod", "service") and entry.since > (2, 10):
+            if entry is not None and entry.where in ("pod", "service") and entry.since > OLDEST_KNOWN:
                 implied.setdefault((key, entry.since), _loc(res.file, ann.key_span(key)))
 
 

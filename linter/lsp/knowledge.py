@@ -5,6 +5,7 @@ and the rule registry.  Markdown out, no LSP types."""
 from __future__ import annotations
 
 from linter.annotations import CATALOGUE, INJECT, VALUES_SINCE, inheritable
+from linter.rules._linkerd_releases import OLDEST_LINE
 
 _GRAMMAR = {
     "image": "an image name without its tag (e.g. `cr.l5d.io/linkerd/proxy`)",
@@ -57,11 +58,12 @@ def value_text(meta) -> str:
 
 
 def versions_text(meta) -> str:
-    since = "every release since 2.10 (the oldest checked)" if meta.since <= (2, 10) else f"Linkerd {version_text(meta.since)} and later"
+    oldest = f"{version_text(OLDEST_LINE)} (the oldest checked)"
+    since = f"every release since {oldest}" if meta.since <= OLDEST_LINE else f"Linkerd {version_text(meta.since)} and later"
     if meta.until is None:
         return since
     last = (meta.until[0], meta.until[1] - 1)
-    start = "2.10 (the oldest checked)" if meta.since <= (2, 10) else version_text(meta.since)
+    start = oldest if meta.since <= OLDEST_LINE else version_text(meta.since)
     return f"Linkerd {start} to {version_text(last)}; not read from {version_text(meta.until)} on"
 
 
@@ -71,7 +73,7 @@ def inherit_text(meta) -> str:
     if meta.inherit is None:
         return "no"
     lo, hi = meta.inherit
-    text = f"yes, from {version_text(lo)}" if lo > (2, 10) else "yes"
+    text = f"yes, from {version_text(lo)}" if lo > OLDEST_LINE else "yes"
     return text + (f" until {version_text((hi[0], hi[1] - 1))}" if hi else "")
 
 
