@@ -40,7 +40,7 @@ from linter.versions import (
 )
 
 from ._k8s_matrix import refuses_below
-from ._linkerd_releases import CHART_LINES, EDGE_OF_CHART, LINKERD_CHARTS, OLDEST_LINE
+from ._linkerd_releases import CHART_LINES, LINKERD_CHARTS, OLDEST_LINE
 
 FACTS_KEY = "versions"
 # The oldest release line the version data covers: an older detected version is listed by
@@ -305,6 +305,8 @@ def chart_linkerd(chart: str, version: str) -> LinkerdVersion | None:
         except VersionError:
             return None
     if v.endswith("-edge") and chart == "linkerd-control-plane":
+        from ._linkerd_edge_charts import EDGE_OF_CHART
+
         edge = EDGE_OF_CHART.get(v)  # x.y.z-edge: the edge tag whose Chart.yaml carries it
         return parse_linkerd_version("edge-" + fmt(edge)) if edge else None
     m = re.match(r"^(\d+)\.(\d+)\.(\d+)$", v)

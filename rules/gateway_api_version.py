@@ -2,7 +2,6 @@ from linter.located import YMap, YSeq, get_in
 from linter.rule import Example, Severity, rule
 from linter.versions import fmt, judged_target
 
-from ._gateway_api import upstream_removed
 from ._k8s_api_check import where
 from ._linkerd_crds import GATEWAY_ROUTES, served_versions, status
 
@@ -111,6 +110,8 @@ def check(ctx):
     if states == {"unserved"}:
         ctx.report(where(ctx), f"{res.api_version} {res.kind} is not a version {lk} supports{use}")
     elif states == {"deprecated"}:
+        from ._gateway_api import upstream_removed  # only for a deprecated route: off the start-up path
+
         gone = upstream_removed(res.kind, version)
         also = ""
         if gone is not None and lv.line >= gone.supported_from:

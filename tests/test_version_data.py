@@ -5,7 +5,15 @@ import pytest
 
 from linter import annotations
 from linter.api import lint_paths
-from linter.rules import _gateway_api, _k8s_apis, _k8s_matrix, _linkerd_annotations, _linkerd_crds, _linkerd_releases
+from linter.rules import (
+    _gateway_api,
+    _k8s_apis,
+    _k8s_matrix,
+    _linkerd_annotations,
+    _linkerd_crds,
+    _linkerd_edge_charts,
+    _linkerd_releases,
+)
 
 from .lintkit import at
 
@@ -19,7 +27,7 @@ TABLES = {
     "gateway api upstream removals": list(_gateway_api.UPSTREAM_REMOVED),
     "edge release table": list(_linkerd_releases.RELEASES),
     "stable chart lines": list(_linkerd_releases.CHART_LINES),
-    "edge chart versions": list(_linkerd_releases.EDGE_CHARTS),
+    "edge chart versions": list(_linkerd_edge_charts.EDGE_CHARTS),
     "annotation catalogue": list(_linkerd_annotations.CATALOGUE.values()),
     "value gates": list(_linkerd_annotations.VALUE_GATES),
 }
