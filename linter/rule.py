@@ -66,6 +66,11 @@ class Related(Record, frozen=True):
         self.message = message
 
 
+# The path of a finding about the invocation itself (a version given on the command line):
+# there is no file to point at, and reports that need one leave the location out.
+COMMAND_LINE = "(command line)"
+
+
 class Finding(Record):
     __slots__ = ("rule_id", "severity", "message", "path", "span", "field_path", "resource", "related", "fix",
                  "template_source", "doc_index", "once")

@@ -2,7 +2,7 @@ import os
 import re
 
 from linter.located import Span
-from linter.rule import Example, Severity, rule
+from linter.rule import COMMAND_LINE, Example, Severity, rule
 from linter.versions import fmt, linkerd_target
 
 from ._detect import detected
@@ -113,4 +113,4 @@ def _where(s):
             col = len(m.group(0)) - len(m.group(0).lstrip()) + 1
             rel = os.path.relpath(s.config_path)
             return (s.config_path if rel.startswith("..") else rel.replace(os.sep, "/")), Span(line, col, line, col + 18)
-    return "(command line)", Span(1, 1, 1, 1)
+    return COMMAND_LINE, Span(1, 1, 1, 1)

@@ -307,3 +307,12 @@ def test_summary_on_stderr_when_every_report_goes_to_a_file(run_cli, rendered, t
     assert proc.returncode == 1 and proc.stdout == proc.stderr == ""
     proc = run_cli("check", "-f", "json", "-o", "r.json", "--select", "LNK001", rendered)
     assert proc.returncode == 0 and proc.stderr == "All clear: 1 file checked, no findings.\n"
+
+
+def test_github_annotation_of_the_run_has_no_file(run_cli, tmp_path):
+    """A finding about the command line is an annotation of the run, not of a made-up file."""
+    (tmp_path / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")
+    proc = run_cli("check", "-f", "github", "--select", "LNK501", "--kubernetes-version", "1.22", ".")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("::error title=LNK501 kubernetes-version-unsupported::Kubernetes 1.22 is older")
+    assert "file=" not in proc.stdout

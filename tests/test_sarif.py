@@ -85,3 +85,35 @@ def test_columns_are_code_points_and_the_run_says_so(run_cli, tmp_path, sarif_sc
     col = line.index('"true"') + 1  # code points; UTF-16 code units would be one more
     assert col == 44
     assert region == {"startLine": 5, "startColumn": col, "endLine": 5, "endColumn": col + 6}
+
+
+def test_uris_are_percent_encoded(run_cli, tmp_path, sarif_schema):
+    """A file name with a space, '#' or '%' is a URI reference only once encoded: '#' would
+    start a fragment and a bare '%' is no URI at all."""
+    from urllib.parse import unquote
+
+    write(tmp_path, "my dir/we#b%.yaml", BAD)
+    proc, doc = run_sarif(run_cli, "--select", "LNK101", ".")
+    jsonschema.validate(doc, sarif_schema)
+    [result] = doc["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "my%20dir/we%23b%25.yaml"
+    assert unquote(uri) == "my dir/we#b%.yaml"
+    assert result["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"] == uri
+
+
+def test_a_finding_without_a_file_is_a_run_notification(run_cli, tmp_path, sarif_schema):
+    """GitHub code scanning rejects the whole upload when one result has no file location
+    ("locationFromSarifResult: expected at least one location"), so a finding about the
+    command line itself is a notification of the run, and the file findings still upload."""
+    write(tmp_path, "web.yaml", BAD)
+    proc, doc = run_sarif(run_cli, "--select", "LNK101,LNK501", "--kubernetes-version", "1.22", ".")
+    assert proc.returncode == 1
+    jsonschema.validate(doc, sarif_schema)
+    run = doc["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["LNK101"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"])
+    [note] = run["invocations"][0]["toolConfigurationNotifications"]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert note["associatedRule"] == {"id": "LNK501", "index": ids.index("LNK501")}
+    assert note["level"] == "error" and note["message"]["text"].startswith("Kubernetes 1.22 is older than 1.23")

@@ -8,6 +8,7 @@ most 10 annotations of each level per step; upload SARIF for more (docs/ci.md).
 from __future__ import annotations
 
 from linter.report import repo_path
+from linter.rule import COMMAND_LINE
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -32,8 +33,10 @@ def render(findings, ctx) -> str:
             f"col={s.col}",
             f"endLine={s.end_line}",
             f"endColumn={s.end_col}",
-            f"title={_prop(title)}",
         ]
+        if f.path == COMMAND_LINE:
+            props = []  # about the invocation, not a file: an annotation of the run
+        props.append(f"title={_prop(title)}")
         message = f.message
         if f.template_source:
             message += f" (template {f.template_source})"

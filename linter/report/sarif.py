@@ -18,16 +18,31 @@ import os
 from linter import fixsafety
 from linter.located import format_path
 from linter.report import repo_path
+from linter.rule import COMMAND_LINE
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _artifact(path: str, ctx) -> dict:
-    uri = repo_path(path, ctx)
+    from urllib.parse import quote
+
+    # A URI, not a path: '#', '%', '?' and spaces in file names must be percent-encoded.
+    uri = quote(repo_path(path, ctx), safe="/")
     if uri.startswith("/"):  # outside the repository: an absolute file URI, no base
         return {"uri": "file://" + uri}
     return {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
+def _notification(f, index) -> dict:
+    """A finding about the invocation itself (no file): GitHub code scanning rejects the
+    whole upload when one result lacks a file location, so it is reported as a notification
+    of the run's configuration instead of a result."""
+    return {
+        "level": LEVEL[str(f.severity)],
+        "message": {"text": f.message},
+        "associatedRule": {"id": f.rule_id, "index": index[f.rule_id]},
+    }
 
 
 def _region(span) -> dict:
@@ -51,8 +66,12 @@ def render(findings, ctx) -> str:
     rules = list(ctx.rules.values())
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
+    notifications = []
     seen: dict = {}
     for f in findings:
+        if f.path == COMMAND_LINE:
+            notifications.append(_notification(f, index))
+            continue
         artifact = _artifact(f.path, ctx)
         basis = "\0".join((f.rule_id, artifact["uri"], f.resource, format_path(f.field_path)))
         n = seen.get(basis, 0)
@@ -129,6 +148,7 @@ def render(findings, ctx) -> str:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
                 # SARIF 2.1.0 §3.14.27: SHALL be present when results carry columns
                 "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": True, "toolConfigurationNotifications": notifications}],
                 "results": results,
             }
         ],
