@@ -2,8 +2,10 @@
 
 Reading goes through libyaml (PyYAML's C composer) when it is available: it keeps
 line/column marks on every node and is the fastest reader with positions that
-we measured (benchmarks/README.md).  Scalars are resolved as YAML 1.1, which is
-what Kubernetes' YAML reader does: unquoted ``yes``/``on``/``off`` are booleans.
+we measured (benchmarks/README.md).  Plain scalars are typed as Kubernetes' YAML
+reader types them (sigs.k8s.io/yaml -> go-yaml v2, resolve.go), not as PyYAML's
+YAML 1.1 resolver does: ``y``/``n``/``yes``/``on``/``off`` are booleans, ``1e3`` is a
+float, ``0o17`` an integer, ``12:30`` and ``2024-01-01`` strings (see go_scalar).
 
 Nothing here raises on bad input: every problem becomes a ``ParseProblem`` with a
 position, which the rule pack turns into findings (LNK001-LNK003).
@@ -71,16 +73,125 @@ class _MemoLoader(_Loader):
     _tags: dict = {}
 
     def resolve(self, kind, value, implicit, _base=_Loader.resolve):
-        if kind is _ScalarNode and implicit[0]:
+        if kind is _ScalarNode and implicit[0]:  # a plain scalar: typed as Kubernetes types it
             tags = self._tags
             tag = tags.get(value)
             if tag is None:
-                tag = _base(self, kind, value, implicit)
+                tag = _MERGE if value == "<<" else go_scalar(value)[0]
                 if len(tags) >= 8192:
                     tags.clear()  # unique values (names, images) filled it: start over
                 tags[value] = tag
             return tag
         return _base(self, kind, value, implicit)
+
+# go-yaml v2's resolveMap: the words it types before looking at numbers.
+_GO_WORDS = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), (_BOOL, True)),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), (_BOOL, False)),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), (_NULL, None)),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), (_FLOAT, float("nan"))),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), (_FLOAT, float("inf"))),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), (_FLOAT, float("-inf"))),
+}
+_GO_FIRST = frozenset("yYnNtTfFoO~.+-0123456789")  # resolveTable: other first characters are strings
+_GO_FLOAT = pattern(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")  # yamlStyleFloat
+_GO_DOT_FLOAT = pattern(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?")  # what strconv.ParseFloat takes of ".xxx"
+_GO_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+_I64, _U64 = 2**63, 2**64
+_INF = float("inf")
+
+
+def go_scalar(text: str) -> tuple:
+    """(tag, value) of a plain scalar as go-yaml v2 resolves it (sigs.k8s.io/yaml's goyaml.v2
+    resolve.go), which is how Kubernetes reads manifests.  Where PyYAML (YAML 1.1) differs:
+    ``y``/``Y``/``n``/``N`` are booleans; ``1e3`` and ``08`` floats; ``0o17`` an integer;
+    sexagesimal ``12:30`` a string.  Timestamps (``2024-01-01``) are strings here, as written:
+    resolve() types them, but decoding into interface{}, as YAMLToJSON does, keeps the text
+    "for backward compatibility" (goyaml.v2 decode.go, reflect.Interface case)."""
+    first = text[:1]
+    if first and first not in _GO_FIRST:
+        return _STR, text
+    hit = _GO_WORDS.get(text)
+    if hit is not None:
+        return hit
+    if first == ".":
+        if _GO_DOT_FLOAT.fullmatch(text):
+            f = float(text)
+            if abs(f) != _INF:  # ParseFloat refuses what overflows
+                return _FLOAT, f
+    elif first not in "yYnNtTfFoO~":
+        plain = text.replace("_", "") if "_" in text else text
+        n = _go_int(plain)
+        if n is not None:
+            if -_I64 <= n < _I64:  # ParseInt
+                return _INT, n
+            if 0 <= n < _U64 and plain[0] != "+":  # ParseUint takes no sign
+                return _INT, n
+        if _GO_FLOAT.fullmatch(plain):  # also decimal integers beyond 64 bits
+            f = float(plain)
+            if abs(f) != _INF:
+                return _FLOAT, f
+        if n is not None and plain[0] not in "+-":
+            return _INT, n  # a hex/octal/binary integer beyond 64 bits: a big.Int in this fork
+    return _STR, text
+
+
+def _go_int(plain: str):
+    """strconv.ParseInt/ParseUint(plain, 0, 64) without the range check: the integer, or None."""
+    s, neg = plain, False
+    if s[:1] in ("+", "-"):
+        neg, s = s[0] == "-", s[1:]
+    if not s:
+        return None
+    base = 10
+    if s[0] == "0":  # 0b 0o 0x prefixes (with at least one digit); a bare leading 0 is octal
+        prefix = s[1].lower() if len(s) >= 3 else ""
+        if prefix in ("b", "o", "x"):
+            base, s = {"b": 2, "o": 8, "x": 16}[prefix], s[2:]
+        else:
+            base, s = 8, s[1:]
+            if not s:
+                return 0
+    if s.strip(_GO_DIGITS[base]):
+        return None
+    n = int(s, base)
+    return -n if neg else n
+
+
+def _json_key(k):
+    """A key that is not a string, as sigs.k8s.io/yaml writes it into the JSON the API server
+    reads (convertToJSONableObject): ``y:`` and ``on:`` are the key "true", ``8080:`` is "8080".
+    Keys Kubernetes refuses (null, beyond int64) are kept as read."""
+    if k is True or k is False:
+        return "true" if k else "false"
+    if type(k) is int:
+        return str(k) if -_I64 <= k < _I64 else k
+    if type(k) is float:
+        return _go_float32_text(k)
+    return k
+
+
+def _go_float32_text(f: float) -> str:
+    """strconv.FormatFloat(f, 'g', -1, 32) with go-yaml's names for the specials."""
+    import struct
+
+    if f != f:
+        return ".nan"
+    try:
+        x = struct.unpack("f", struct.pack("f", f))[0]
+    except OverflowError:
+        x = f * _INF
+    if abs(x) == _INF:
+        return ".inf" if x > 0 else "-.inf"
+    for digits in range(1, 10):  # the shortest text that reads back as the same float32
+        text = "%.*e" % (digits - 1, x)
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == x:
+            break
+    exp = int(text.split("e")[1])
+    if exp < -4 or exp >= 6:
+        return text
+    return "%.*f" % (max(digits - 1 - exp, 0), x)
+
 
 # Helm/Go-template actions.  A bare "{{" is not enough: rendered PrometheusRules and Argo
 # Workflows carry Go templates in strings.  Where an action sits decides (_template_action):
@@ -199,15 +310,23 @@ class _Converter:
         tag = node.tag
         if tag == _STR:
             return node.value
-        if tag == _BOOL:
-            return _constructor.bool_values[node.value.lower()]
-        if tag == _NULL:
-            return None
-        if tag == _INT:
-            return _constructor.construct_yaml_int(node)
-        if tag == _FLOAT:
-            return _constructor.construct_yaml_float(node)
-        # timestamps, binary and custom tags (never constructed, e.g. !!python/object): the text.
+        rtag, value = go_scalar(node.value)
+        if rtag == tag:  # plain scalars always; explicit tags (!!int "12") when the text agrees
+            return value
+        if tag == _FLOAT and rtag == _INT:
+            return float(value)
+        try:  # an explicit tag go-yaml would refuse (!!int yes): PyYAML's reading, else the text
+            if tag == _BOOL:
+                return _constructor.bool_values[node.value.lower()]
+            if tag == _NULL:
+                return None
+            if tag == _INT:
+                return _constructor.construct_yaml_int(node)
+            if tag == _FLOAT:
+                return _constructor.construct_yaml_float(node)
+        except (KeyError, ValueError, yaml.YAMLError):
+            pass
+        # binary and custom tags (never constructed, e.g. !!python/object): the text.
         return node.value
 
     def convert(self, node, path: tuple, depth: int = 0):
@@ -264,7 +383,7 @@ class _Converter:
                 merges.append(vnode)
                 continue
             if isinstance(knode, _ScalarNode):
-                k = _intern(knode.value) if ktag == _STR else scalar(knode)
+                k = _intern(knode.value) if ktag == _STR else _json_key(scalar(knode))
             else:  # complex keys never occur in Kubernetes objects; keep them printable
                 k = f"<complex key at {span(knode)}>"  # (a Span is a tuple: not a %-argument)
             try:

@@ -102,5 +102,5 @@ def test_yaml_imported_with_its_patterns_deferred(tmp_path):
         "re Pattern",  # re.compile is itself again, for everyone else
         "ReaderError",  # ...and still works when the pure-Python reader runs
         "{'a': True, 'b': 31, 'c': datetime.date(2001, 12, 14), 'd': None}",
-        "[{True: 1500.0}]",
+        "[{'true': 1500.0}]",  # a boolean key is the JSON key "true", as Kubernetes writes it
     ]

@@ -409,7 +409,7 @@ def test_authorization_policy_references(tmp_path):
           requiredAuthenticationRefs:
             - {kind: ServiceAccount, name: frontend}
             - {group: policy.linkerd.io, kind: MeshTLSAuthentication, name: x}
-            - {kind: NetworkAuthentication, name: y}
+            - {kind: NetworkAuthentication, name: u}
             - {group: policy.linkerd.io, kind: networkauthentication, name: z}
             - {group: policy.linkerd.io, kind: NetworkAuthentication, name: w}
             - {group: apps, kind: Deployment, name: v}
