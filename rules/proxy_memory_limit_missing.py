@@ -1,6 +1,8 @@
 from linter.rule import Example, Severity, rule
+from linter.values import parse_quantity
 
-from ._proxy import annotation, inject_related, pod_anchor
+from ._common import describe_source
+from ._proxy import anchor_for, annotation, inject_related, pod_anchor
 
 
 @rule(
@@ -8,12 +10,13 @@ from ._proxy import annotation, inject_related, pod_anchor
     name="proxy-memory-limit-missing",
     severity=Severity.WARNING,
     kinds=("PodTemplate",),
-    summary="A meshed pod's proxy has no memory limit.",
+    summary="A meshed pod's proxy has no memory limit (or one the injector ignores).",
     why=(
         "Without `config.linkerd.io/proxy-memory-limit` (on the pod, its Namespace, or `proxy.resources.memory.limit` "
         "in the control plane's Helm values) the linkerd-proxy container runs unbounded: under load or a leak it "
         "can take the node's memory and get other pods evicted, and the pod's QoS class drops to Burstable or "
-        "BestEffort. With a limit, a runaway proxy is OOMKilled and restarted on its own."
+        "BestEffort. With a limit, a runaway proxy is OOMKilled and restarted on its own. A value that is not a "
+        "Kubernetes quantity (`256MB`, `1 Gi`) counts as missing: the injector logs a warning and ignores it."
     ),
     how_to_fix=(
         "Add `config.linkerd.io/proxy-memory-limit: 256Mi` (size it to your traffic) to the pod template's "
@@ -22,6 +25,7 @@ from ._proxy import annotation, inject_related, pod_anchor
     ),
     references=(
         "linkerd/linkerd2 pkg/k8s/labels.go (ProxyMemoryLimitAnnotation)",
+        "linkerd/linkerd2 pkg/inject/inject.go (applyAnnotationOverrides: an unparseable quantity is logged and skipped)",
         "https://linkerd.io/2-edge/reference/proxy-configuration/",
         "https://linkerd.io/2-edge/tasks/configuring-proxy-resources/",
     ),
@@ -69,10 +73,25 @@ def check(ctx):
     mesh = ctx.mesh
     if mesh is None or not mesh.meshed:
         return
-    value = mesh.get(annotation("memory", "limit"))
+    key = annotation("memory", "limit")
+    value = mesh.get(key)
     if value is not None and value.text is None:
         return  # a GitOps variable without default: filled in at deploy time
     if value is not None and str(value.text).strip():
+        if parse_quantity(value.text) is not None:
+            return
+        # The injector logs and skips a value that is no quantity (LNK202 reports it): the control
+        # plane's default applies instead, if there is one (pkg/inject/inject.go, applyAnnotationOverrides).
+        fallback = ctx.inventory.proxy_defaults.get(key) if value.source in ("pod", "namespace") else None
+        if fallback is not None and fallback.text is not None and parse_quantity(fallback.text) is not None:
+            return
+        ctx.report(
+            anchor_for(ctx, value),
+            f"meshed {ctx.resource.kind} {ctx.resource.name} has no usable proxy memory limit: {key} "
+            f"{_text(value.text)}{describe_source(value)} is not a Kubernetes quantity, so the proxy injector ignores it "
+            "and the linkerd-proxy container can grow without bound",
+            related=inject_related(ctx, value),
+        )
         return
     ctx.report(
         pod_anchor(ctx),
@@ -80,3 +99,7 @@ def check(ctx):
         "(config.linkerd.io/proxy-memory-limit); the linkerd-proxy container can grow without bound",
         related=inject_related(ctx),
     )
+
+
+def _text(v) -> str:
+    return repr(v) if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
