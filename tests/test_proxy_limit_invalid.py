@@ -51,7 +51,7 @@ def test_an_invalid_namespace_value_points_at_the_pod_and_names_the_namespace(tm
     )
     pod = POD.format(limit="x").replace("    linkerd.io/inject: enabled\n    config.linkerd.io/proxy-memory-limit: x\n", "    a: b\n")
     result = lint(tmp_path, {"ns.yaml": ns, "pod.yaml": pod}, ["LNK201"])
-    assert [(f.path, f.span.line, f.span.col) for f in result.findings] == [("pod.yaml", *at(pod, "Pod"))]
+    assert [(f.path, f.span.line, f.span.col) for f in result.findings] == [("pod.yaml", *at(pod, "kind"))]
     f = result.findings[0]
     assert "'256mb' (inherited from the Namespace) is not a Kubernetes quantity" in f.message
     assert [(r.path, r.span.line, r.span.col) for r in f.related] == [("ns.yaml", *at(ns, "enabled")), ("ns.yaml", *at(ns, "256mb"))]
