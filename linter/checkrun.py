@@ -77,6 +77,7 @@ class CheckRun:
         self.unsafe = False
         self.jobs = 1  # worker processes for the object pass, None: one per core (linter/parallel.py)
         self.progress = None  # linter.progress.Progress, when a terminal shows one
+        self.lint_stdin = True  # False: stdin's name is excluded; it is only echoed by --fix
 
     # -- running -----------------------------------------------------------------------
 
@@ -89,7 +90,7 @@ class CheckRun:
         if fix or diff:
             from linter import fix as fix_mod
 
-            run, raw_of = fix_mod.runner(engine, self.targets, self.context, self.stdin)
+            run, raw_of = fix_mod.runner(engine, self.targets, self.context, self._engine_stdin())
             keep = (lambda fs: base.split(fs, self.cwd)[0]) if base is not None else None
             self.outcome = fix_mod.fix_run(run, raw_of, unsafe=unsafe, keep=keep)
             self.result = self.outcome.result
@@ -100,7 +101,7 @@ class CheckRun:
             else:
                 self._write_fixes()
         else:
-            self.result = engine.run(self.targets, self.context, self.stdin)
+            self.result = engine.run(self.targets, self.context, self._engine_stdin())
         if self.progress is not None:
             self.progress.close()
         for msg in self.result.internal_errors:
@@ -123,6 +124,9 @@ class CheckRun:
         elif base is not None:
             self.findings, matched, stale = base.split(self.findings, self.cwd, self._judge(base))
             self._stale_notes(baseline, stale)
+
+    def _engine_stdin(self):
+        return self.stdin if self.lint_stdin else None
 
     def _judge(self, baseline):
         """Which of ``baseline``'s entries this run judged: their rule ran on their file."""
@@ -356,10 +360,23 @@ def check_command(p: dict, version: str) -> int:
     paths = p["paths"]
     exclude_globs = settings.exclude_globs(cwd, p["exclude"])
     stdin = None
+    lint_stdin = True
+    if p["stdin_filename"] and "-" not in paths:
+        # Naming the input on stdin means reading it (as ruff does); an editor plugin that
+        # passes the buffer's name must not get the whole directory linted instead.
+        if paths:
+            _note(f"warning: --stdin-filename given: reading standard input, not {' '.join(paths)}")
+        paths = ("-",)
     file_args = [x for x in paths if x != "-"]
     if "-" in paths:
         disp = display_path(p["stdin_filename"], cwd) if p["stdin_filename"] else "<stdin>"
         stdin = (disp, sys.stdin.buffer.read())
+        if p["stdin_filename"]:
+            from linter.files import excluded
+
+            # Excluded like the same file named on the command line (pre-commit, editors);
+            # with --fix the input still goes back to stdout unchanged, so nothing is lost.
+            lint_stdin = not excluded(disp, exclude_globs)
     if not paths:
         file_args = ["."]
     try:
@@ -376,6 +393,7 @@ def check_command(p: dict, version: str) -> int:
         _note(f"warning: no manifest files (*.yaml, *.yml, *.json) found under {' '.join(file_args)}")
 
     run = CheckRun(settings, registry, chosen, targets, ctx_targets, stdin, cwd)
+    run.lint_stdin = lint_stdin
     from linter import progress, runtime
 
     run.jobs = p["jobs"]  # None: one per core, looked up only by a run big enough to use them
