@@ -206,6 +206,7 @@ class CheckRun:
                 fixed=fixed,
                 files=files,
                 fail_on=self.settings.fail_on,
+                internal_errors=len(self.result.internal_errors),
             )
             text = renderer(fmt)(self.findings, ctx)
             if path:
@@ -217,7 +218,8 @@ class CheckRun:
             # every report went to a file: the CI log still shows the outcome
             from linter.report.text import summary
 
-            _err(summary(self.findings, self.result.files_checked, fixed=fixed, unsafe=self.unsafe))
+            _err(summary(self.findings, self.result.files_checked, fixed=fixed, unsafe=self.unsafe,
+                         internal_errors=len(self.result.internal_errors)))
 
     def _diff_summary(self) -> None:
         n = self.outcome.fixed

@@ -50,3 +50,17 @@ def test_broken_pack_is_reported_not_fatal(run_cli, tmp_path):
     assert proc.returncode == 0
     assert "cannot load rule pack 'acme': boom" in proc.stderr
     assert "LNK101" in proc.stdout
+
+
+def test_a_crashing_check_makes_the_run_incomplete_not_all_clear(run_cli, tmp_path):
+    """A check that raises found nothing because it did not run: exit 2, and the summary says
+    so instead of "All clear"."""
+    env = install_pack(tmp_path)
+    init = tmp_path / "site" / "acme_rules" / "__init__.py"
+    init.write_text(init.read_text().replace('    meta = ctx.resource.metadata\n', '    raise KeyError("boom")\n'))
+    (tmp_path / "d.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")
+    (tmp_path / ".git").mkdir()
+    proc = run_cli("check", "--select", "ACME", "d.yaml", env=env)
+    assert proc.returncode == 2
+    assert "internal error: ACME001 failed on d.yaml" in proc.stderr
+    assert proc.stdout == "Incomplete: 1 file checked, no findings; 1 internal error (on stderr).\n"

@@ -15,7 +15,7 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 class ReportContext(Record):
     __slots__ = ("rules", "files_checked", "color", "quiet", "tool_version", "root", "cwd", "statistics",
-                 "unsafe_fixes", "fixed", "files", "fail_on", "extra")
+                 "unsafe_fixes", "fixed", "files", "fail_on", "internal_errors", "extra")
 
     def __init__(
         self,
@@ -31,6 +31,7 @@ class ReportContext(Record):
         fixed: int = 0,  # findings fixed by --fix in this run
         files: tuple = (),  # display paths of the files checked (JUnit lists clean ones too)
         fail_on: str = "warning",  # the lowest severity that fails the run (info, warning, error, none)
+        internal_errors: int = 0,  # checks that crashed: the run is incomplete whatever it found
         extra: dict | None = None,
     ):
         self.rules = rules
@@ -45,6 +46,7 @@ class ReportContext(Record):
         self.fixed = fixed
         self.files = files
         self.fail_on = fail_on
+        self.internal_errors = internal_errors
         self.extra = {} if extra is None else extra
 
 

@@ -18,7 +18,8 @@ _BOLD, _DIM, _CYAN, _RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
 def render(findings, ctx) -> str:
     out = _statistics(findings, ctx) if ctx.statistics else _listing(findings, ctx)
     if not ctx.quiet:
-        out.append(summary(findings, ctx.files_checked, fixed=ctx.fixed, unsafe=ctx.unsafe_fixes))
+        out.append(summary(findings, ctx.files_checked, fixed=ctx.fixed, unsafe=ctx.unsafe_fixes,
+                           internal_errors=ctx.internal_errors))
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -62,7 +63,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def summary(findings, files_checked: int, *, fixed: int = 0, unsafe: bool = False) -> str:
+def summary(findings, files_checked: int, *, fixed: int = 0, unsafe: bool = False, internal_errors: int = 0) -> str:
+    text = _summary(findings, files_checked, fixed=fixed, unsafe=unsafe)
+    if internal_errors:
+        # "All clear" would be a lie: a check that crashed found nothing because it did not run
+        text = text.replace("All clear: ", "Incomplete: ", 1)
+        text = text[:-1] + f"; {_plural(internal_errors, 'internal error')} (on stderr)."
+    return text
+
+
+def _summary(findings, files_checked: int, *, fixed: int = 0, unsafe: bool = False) -> str:
     files = _plural(files_checked, "file")
     if not findings:
         tail = f" ({_plural(fixed, 'finding')} fixed)" if fixed else ""
