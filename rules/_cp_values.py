@@ -12,6 +12,8 @@ struct read it under ``identity.issuer`` in 2.12 only).
 
 from __future__ import annotations
 
+from ._linkerd_annotations import VALUES_SINCE
+
 FIRST = (2, 12)
 
 TYPED = {
@@ -80,16 +82,18 @@ TYPED = {
     "revisionHistoryLimit": ("uint", (2, 16), None),
 }
 
+_AUDIT_SINCE = VALUES_SINCE[("config.linkerd.io/default-inbound-policy", "audit")]
 _POLICIES = ("all-unauthenticated", "all-authenticated", "cluster-unauthenticated", "cluster-authenticated", "deny")
 
 # path -> [(first version, allowed values, what rejects other values)]
 ENUMS = {
     # charts/partials/templates/_proxy-init.tpl: `fail "Unsupported value … for proxyInit.iptablesMode"`.
     "proxyInit.iptablesMode": [((2, 12), ("legacy", "nft"), "the chart refuses to render (\"Unsupported value\")")],
-    # policy-controller/k8s/index/src/defaults.rs (DefaultPolicy::from_str); `audit` from version-2.16.
+    # policy-controller/k8s/index/src/defaults.rs (DefaultPolicy::from_str); when `audit` arrived is the
+    # annotation value's gate (the same parser): one home, VALUE_GATES in _linkerd_annotations.
     "proxy.defaultInboundPolicy": [
         ((2, 12), _POLICIES, "the policy controller rejects its --default-policy flag and does not start"),
-        ((2, 16), _POLICIES + ("audit",), "the policy controller rejects its --default-policy flag and does not start"),
+        (_AUDIT_SINCE, _POLICIES + ("audit",), "the policy controller rejects its --default-policy flag and does not start"),
     ],
     # charts/partials/templates/_proxy.tpl: `fail "logHTTPHeaders must be one of: insecure | off"` (2.16+).
     "proxy.logHTTPHeaders": [((2, 16), ("off", "insecure", ""), "the chart and the proxy injector refuse to render")],

@@ -164,7 +164,7 @@ _UNKNOWN = object()
 
 
 def _native_reason(version, value) -> str:
-    if version < (2, 15):
+    if not native_keys(version):  # no key to switch them on: the catalogue says from which release
         return f"Linkerd {fmt(version)} has no native sidecars"
     if value is None:
         return f"native sidecars are off by default in Linkerd {fmt(version)}"
