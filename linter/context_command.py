@@ -26,9 +26,11 @@ _REASONS = {
     "unresolved_variable": "linkerd.io/inject holds a variable without a default: decided at deploy time",
     "namespace_not_in_input": "the pod template does not ask for injection and its Namespace is not in the input",
     "host_network_enabled": "it asks for injection, but hostNetwork pods are never injected",
+    "host_network_unresolved": "it asks for injection, but hostNetwork is a variable without a default (a hostNetwork pod is never injected): decided at deploy time",
     "sidecar_already_exists": "it asks for injection, but it already has a proxy sidecar",
     "namespace_excluded_by_webhook": "it asks for injection, but the injector never runs in this namespace",
     "admission_webhooks_disabled": "it asks for injection, but its Namespace is labelled config.linkerd.io/admission-webhooks: disabled",
+    "admission_webhooks_unresolved": "it asks for injection, but its Namespace's config.linkerd.io/admission-webhooks label is a variable without a default (disabled keeps the injector out): decided at deploy time",
     "excluded_by_object_selector": "it asks for injection, but its labels exclude it from the injector",
 }
 
