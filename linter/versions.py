@@ -80,7 +80,7 @@ class LinkerdVersion(Record, frozen=True):
             return f"no data for {self.text}; judged as {fmt(self.line)}, the newest release linkerd-lint has data for"
         if not self.covered:
             return (f"no data for {self.text}, older than {fmt(OLDEST_LINE)}, the oldest release linkerd-lint has data "
-                    "for: annotations, routes and the Kubernetes support matrix are not judged against it")
+                    "for: annotations, Linkerd resource versions, routes and the Kubernetes support matrix are not judged against it")
         return ""
 
     def judged(self) -> "LinkerdVersion":

@@ -5,6 +5,7 @@ from linter.versions import fmt, linkerd_target
 
 from ._k8s_api_check import where
 from ._linkerd_crds import CRDS, first_serving, served_versions, status
+from ._linkerd_releases import OLDEST_LINE
 
 _SMI = ("split.smi-spec.io", "TrafficSplit")
 # The spec fields each Server version's CRD schema knows (charts/linkerd-crds/templates/policy/server.yaml,
@@ -83,6 +84,10 @@ def check(ctx):
         return
     lv = linkerd_target(ctx.settings)
     lk = f"Linkerd {fmt(lv.line)}" if lv.exact else f"Linkerd {lv.text}"
+    if not lv.covered:  # no CRD data this old (as LNK505/LNK506): one notice for the run, no judgment
+        ctx.report(where(ctx), f"{lk} is older than {fmt(OLDEST_LINE)}, the oldest release linkerd-lint has version "
+                   "data for: Linkerd resource versions are not checked against it", severity=Severity.INFO, once=True)
+        return
     if key == _SMI and lv.line >= (2, 12):
         ctx.report(
             where(ctx),

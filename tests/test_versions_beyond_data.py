@@ -92,8 +92,8 @@ def test_judged_keeps_what_was_parsed():
 
 @pytest.mark.parametrize("linkerd, note", [
     ("2.21", "no data for 2.21; judged as 2.20, the newest release linkerd-lint has data for"),
-    ("2.9", "no data for 2.9, older than 2.10, the oldest release linkerd-lint has data for: annotations, routes and the "
-            "Kubernetes support matrix are not judged against it"),
+    ("2.9", "no data for 2.9, older than 2.10, the oldest release linkerd-lint has data for: annotations, Linkerd resource "
+            "versions, routes and the Kubernetes support matrix are not judged against it"),
     ("2.18", None),
 ])
 def test_context_says_what_the_data_covers(run_cli, tmp_path, linkerd, note):
