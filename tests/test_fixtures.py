@@ -19,6 +19,7 @@ EXPECTED = [
     ("fixtures/broken/misplaced.yaml", 17, 9, "LNK103"),
     ("fixtures/broken/misplaced.yaml", 28, 5, "LNK103"),
     ("fixtures/broken/proxy-resources.yaml", 13, 28, "LNK201"),
+    ("fixtures/broken/proxy-resources.yaml", 32, 47, "LNK201"),  # 128MB is ignored by the injector: no limit
     ("fixtures/broken/proxy-resources.yaml", 32, 47, "LNK202"),
     ("fixtures/broken/proxy-resources.yaml", 33, 46, "LNK203"),
     ("fixtures/broken/proxy-resources.yaml", 53, 47, "LNK204"),
