@@ -510,6 +510,73 @@ def _helm_template(text: str) -> ParseProblem | None:
     )
 
 
+# Whether a text can hold Kubernetes objects at all: every object names its apiVersion and kind.
+_MANIFEST_WORDS = pattern(r"""\bapiVersion\b|(?:^|[\s{,"'])kind["']?[ \t]*:""", re.M)
+# kubectl's decoder (k8s.io/apimachinery util/yaml YAMLOrJSONDecoder) reads a stream whose first
+# non-space character is "{" as JSON, strictly: whatever the file's extension.
+_JSON_START = pattern(r"\s*\{")
+_JSON_SPACE = pattern(r"[ \t\n\r]*")
+
+
+def looks_like_manifest(text: str) -> bool:
+    """False when ``text`` never mentions apiVersion or kind: it cannot hold an object."""
+    return _MANIFEST_WORDS.search(text) is not None
+
+
+def _json_stream(text: str) -> tuple:
+    """(problem, values) of a text kubectl reads as a JSON stream: where it stops being JSON (the
+    YAML reader accepts trailing commas, comments and missing values that kubectl refuses), or
+    None; and the (start, end) offsets of the values read before that."""
+    import json
+
+    def refuse(name):
+        raise ValueError(name)
+
+    decoder = json.JSONDecoder(parse_constant=refuse)
+    pos, end, values = 0, len(text), []
+    try:
+        while True:  # a stream of values, as json.Decoder reads it
+            pos = _JSON_SPACE.match(text, pos).end()
+            if pos >= end:
+                return None, values
+            _, after = decoder.raw_decode(text, pos)
+            values.append((pos, after))
+            pos = after
+    except json.JSONDecodeError as e:
+        line, col, msg = e.lineno, e.colno, e.msg[:1].lower() + e.msg[1:]
+    except ValueError as e:  # NaN, Infinity: Python reads them, JSON has no such values
+        at = text.find(str(e), pos)
+        line = text.count("\n", 0, at) + 1
+        col, msg = at - (text.rfind("\n", 0, at) + 1) + 1, f"{e} is not a JSON value"
+    problem = ParseProblem(
+        "json",
+        f"not valid JSON ({msg}): kubectl reads a file that starts with '{{' as JSON and refuses it",
+        Span(line, col, line, col + 1),
+    )
+    return problem, values
+
+
+def _read_json(src: SourceFile, text: str) -> None:
+    """A text that starts with "{": kubectl's view of it (JSON) decides what is wrong with it."""
+    problem, values = _json_stream(text)
+    yaml_failed = any(p.kind == "syntax" for p in src.problems)
+    if problem is not None:
+        if yaml_failed:  # one error, kubectl's, not also the YAML reader's
+            src.problems = [p for p in src.problems if p.kind != "syntax"]
+        src.problems.append(problem)
+    elif yaml_failed and len(values) > 1:
+        # Concatenated objects are a valid JSON stream but no YAML (no "---" between them):
+        # read each value on its own, at its place.
+        src.documents, src.problems = [], []
+        for index, (start, end) in enumerate(values):
+            line = text.count("\n", 0, start)
+            col = start - (text.rfind("\n", 0, start) + 1)
+            try:
+                _compose_into(src, " " * col + text[start:end], line, index)
+            except (yaml.YAMLError, _TooComplex, RecursionError) as err:  # pragma: no cover - JSON is YAML
+                src.problems.append(ParseProblem("syntax", str(err).splitlines()[0], Span(line + 1, col + 1, line + 1, col + 2)))
+
+
 def parse_text(path: str, text: str) -> SourceFile:
     src = SourceFile(path=path, text=text)
     if "{{" in text:
@@ -529,6 +596,8 @@ def parse_text(path: str, text: str) -> SourceFile:
             gc.enable()
     if "# Source: " in text and not templated:
         _attach_template_sources(src)
+    if not templated and _JSON_START.match(text) and looks_like_manifest(text):
+        _read_json(src, text)
     if src.documents and not text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
         _clamp_tail(src)
     return src

@@ -6,7 +6,7 @@ from linter.rule import Example, Severity, rule
     name="duplicate-key",
     severity=Severity.ERROR,
     scope="file",
-    summary="A mapping repeats a key.",
+    summary="A mapping in a Kubernetes object repeats a key.",
     why=(
         "kubectl and the API server reject objects with duplicate keys (strict decoding), and tools that do "
         "accept them keep only one of the values, so what you read is not what is applied."
@@ -27,6 +27,20 @@ from linter.rule import Example, Severity, rule
     ),
 )
 def check(ctx):
+    docs = None
     for p in ctx.source.problems:
-        if p.kind == "duplicate-key":
+        if p.kind != "duplicate-key":
+            continue
+        if docs is None:
+            docs = [d for d in ctx.source.documents if _is_object(d.data)]
+        # only in Kubernetes objects: a Helm values file with a repeated key is no business of the API server's
+        if any(_within(p.span, d.span) for d in docs):
             ctx.report(p.span, p.message)
+
+
+def _is_object(data) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
+
+
+def _within(span, outer) -> bool:
+    return (outer.line, outer.col) <= (span.line, span.col) <= (outer.end_line, outer.end_col)

@@ -134,7 +134,7 @@ def test_gitlab_code_quality(run_cli, rendered, tmp_path):
 
 
 def test_gitlab_severities_and_equal_findings(run_cli, tmp_path):
-    (tmp_path / "a.yaml").write_text("key: [unclosed\n")
+    (tmp_path / "a.yaml").write_text("kind: ConfigMap\nkey: [unclosed\n")  # a broken manifest: an error
     bad = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  annotations:\n    linkerd.io/inject: "true"\n'
     (tmp_path / "b.yaml").write_text(bad + "---\n" + bad)  # the same object twice: equal findings
     issues = json.loads(run_cli("check", "-f", "gitlab", "--select", "LNK001,LNK101,LNK105", ".").stdout)

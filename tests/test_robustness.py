@@ -36,13 +36,14 @@ def test_alias_bomb(run_cli, repo):
 
 
 def test_deep_nesting(run_cli, repo):
-    (repo / "deep.yaml").write_text("a:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(3000)) + "\n")
-    (repo / "flow.yaml").write_text("a: " + "[" * 10000 + "]" * 10000 + "\n")
+    # "kind:" makes them manifests (a broken file that never names a kind is only noted, as info)
+    (repo / "deep.yaml").write_text("kind: x\na:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(3000)) + "\n")
+    (repo / "flow.yaml").write_text("kind: x\na: " + "[" * 10000 + "]" * 10000 + "\n")
     proc = check(run_cli, ".")
     out = proc.stdout.splitlines()
     assert out == [
-        "deep.yaml:1000:1004: LNK001 [error] exceeded maximum nesting depth (while increasing block level)",
-        "flow.yaml:1:1003: LNK001 [error] exceeded maximum nesting depth (while increasing flow level)",
+        "deep.yaml:1001:1004: LNK001 [error] exceeded maximum nesting depth (while increasing block level)",
+        "flow.yaml:2:1003: LNK001 [error] exceeded maximum nesting depth (while increasing flow level)",
     ]
 
 
