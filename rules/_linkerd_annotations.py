@@ -10,11 +10,21 @@ injector for the tracing keys), and the first tag without it for keys no longer 
 in ``pkg/inject/inject.go`` at each tag (the jaeger injector merges every Namespace annotation
 under the pod's own).  Versions are (major, minor) tuples; ``until`` is the first release that
 no longer reads the key.
+
+A ``since`` (or an inherit range's start) equal to the oldest release line the data covers
+(``OLDEST_LINE``, 2.10) means *at least since*: the key is already in the oldest tag compared, so
+it is no gate, and ``read_in``/``inherited_in`` hold for older releases too (which the version
+rules do not judge).  Every key with the default ``since`` was also found at stable-2.9.0 (``git
+show stable-2.9.0:pkg/k8s/labels.go``), except ``linkerd.io/extension`` (first at stable-2.10.0,
+a key Linkerd writes, read by no rule); the tracing keys the jaeger extension reads from 2.10
+were read by the core injector at 2.9.
 """
 
 from __future__ import annotations
 
 from linter.record import Record
+
+from ._linkerd_releases import OLDEST_LINE
 
 PREFIXES = ("linkerd.io/", "config.linkerd.io/", "config.alpha.linkerd.io/", "config.beta.linkerd.io/")
 INJECT = "linkerd.io/inject"
@@ -29,10 +39,10 @@ class Key(Record, frozen=True):
         self,
         key: str,
         value: str,  # value grammar, see rules that check values
-        since: tuple = (2, 10),
+        since: tuple = OLDEST_LINE,  # the oldest line: at least since then, no gate (see above)
         until: tuple | None = None,
         # Inherited from the Namespace by the injector, in these releases [from, until).
-        inherit: tuple | None = ((2, 10), None),
+        inherit: tuple | None = (OLDEST_LINE, None),
         where: str = "pod",  # pod: read from pod annotations | written: set by Linkerd | label | service
         doc: str = "",
         default: str = "",
@@ -49,18 +59,23 @@ class Key(Record, frozen=True):
         self.source = source
 
     def read_in(self, version: tuple) -> bool:
-        return self.since <= version and (self.until is None or version < self.until)
+        return _reached(self.since, version) and (self.until is None or version < self.until)
 
     def inherited_in(self, version: tuple) -> bool:
         if self.inherit is None:
             return False
         lo, hi = self.inherit
-        return lo <= version and (hi is None or version < hi)
+        return _reached(lo, version) and (hi is None or version < hi)
+
+
+def _reached(since: tuple, version: tuple) -> bool:
+    """Is ``version`` at or after ``since``?  A start at the oldest line the data covers is no gate."""
+    return since <= version or since <= OLDEST_LINE
 
 
 _C = "config.linkerd.io/"
 _NO = None  # not inherited
-_OLDEST = "stable-2.10.0 (the oldest tag checked)"
+_OLDEST = "stable-2.10.0 (the oldest tag compared; also at stable-2.9.0)"
 
 
 def _go(const: str, first: str = _OLDEST, gone: str = "", path: str = "pkg/k8s/labels.go") -> str:
@@ -68,6 +83,7 @@ def _go(const: str, first: str = _OLDEST, gone: str = "", path: str = "pkg/k8s/l
 
 
 _JAEGER = "jaeger/injector/mutator/webhook.go"
+_JAEGER_FIRST = "stable-2.10.0 (at stable-2.9.0 the core injector read it: pkg/k8s/labels.go ProxyTraceCollector*Annotation)"
 _OUTBOUND = "policy-controller/k8s/index/src/outbound/index.rs"
 
 CATALOGUE: dict = {
@@ -159,17 +175,17 @@ CATALOGUE: dict = {
         Key(_C + "proxy-additional-env", "env-json", since=(2, 20), doc="JSON list of extra environment variables for the proxy (merged by name).",
             source=_go("ProxyAdditionalEnvAnnotation", "version-2.20")),
         # The linkerd-jaeger extension's injector; the extension is gone from version-2.19 (commit fc75ab8bf, edge-25.10.1).
-        Key(_C + "trace-collector", "any", until=(2, 19), inherit=((2, 10), (2, 19)), doc="Read by the linkerd-jaeger extension's injector (2.10-2.18): the trace collector address.",
-            source=_go("collectorSvcAddrAnnotation", gone="version-2.19", path=_JAEGER)),
+        Key(_C + "trace-collector", "any", until=(2, 19), inherit=(OLDEST_LINE, (2, 19)), doc="Read by the linkerd-jaeger extension's injector (2.10-2.18): the trace collector address.",
+            source=_go("collectorSvcAddrAnnotation", _JAEGER_FIRST, "version-2.19", _JAEGER)),
         Key(_C + "trace-collector-protocol", "any", since=(2, 17), until=(2, 19), inherit=((2, 17), (2, 19)),
             doc="Read by the linkerd-jaeger extension's injector (2.17-2.18): the protocol proxies export traces with.",
             source=_go("collectorTraceProtocolAnnotation (commit b67c8ac6f, edge-24.10.1)", "version-2.17", "version-2.19", _JAEGER)),
         Key(_C + "trace-collector-name", "any", since=(2, 17), until=(2, 19), inherit=((2, 17), (2, 19)),
             doc="Read by the linkerd-jaeger extension's injector (2.17-2.18): the service name proxies report in traces.",
             source=_go("collectorTraceSvcNameAnnotation (commit b67c8ac6f, edge-24.10.1)", "version-2.17", "version-2.19", _JAEGER)),
-        Key("config.alpha.linkerd.io/trace-collector-service-account", "any", until=(2, 19), inherit=((2, 10), (2, 19)),
+        Key("config.alpha.linkerd.io/trace-collector-service-account", "any", until=(2, 19), inherit=(OLDEST_LINE, (2, 19)),
             doc="Read by the linkerd-jaeger extension's injector (2.10-2.18): the collector's service account.",
-            source=_go("collectorSvcAccountAnnotation", gone="version-2.19", path=_JAEGER)),
+            source=_go("collectorSvcAccountAnnotation", _JAEGER_FIRST, "version-2.19", _JAEGER)),
         Key("config.alpha.linkerd.io/proxy-wait-before-exit-seconds", "uint", inherit=((2, 11), None), doc="Seconds the proxy waits before exiting (a preStop sleep); ignored with native sidecars.",
             source=_go("ProxyWaitBeforeExitSecondsAnnotation")),
         Key("config.alpha.linkerd.io/proxy-enable-native-sidecar", "bool", since=(2, 15), doc="Native sidecar switch for 2.15-2.18 (still honoured later).",
@@ -228,8 +244,7 @@ CATALOGUE: dict = {
                 ("proxy-daemonset", _go("ProxyDaemonSetLabel")),
                 ("proxy-statefulset", _go("ProxyStatefulSetLabel")),
                 ("proxy-cronjob", _go("ProxyCronJobLabel")),
-                ("trust-root-sha256", _go("ProxyTrustRootSHA", "stable-2.13.0")),
-                ("extension", _go("LinkerdExtensionLabel")),
+                ("extension", _go("LinkerdExtensionLabel", "stable-2.10.0 (absent at stable-2.9.0)")),
                 ("is-control-plane", _go("LinkerdNamespaceLabel (to stable-2.10.x); charts/linkerd-control-plane/templates/namespace.yaml after")),
                 ("cni-resource", "linkerd/linkerd2 charts/linkerd2-cni/templates/cni-plugin.yaml @ version-2.20"),
                 ("helm-release-version", "linkerd/linkerd2 charts (Helm chart annotation) until commit 1dc2603f6 (CHANGES.md, edge-23.9)"),
@@ -237,6 +252,8 @@ CATALOGUE: dict = {
                 ("identity-issuer-expiry", _go("IdentityIssuerExpiryAnnotation", gone="stable-2.11.0")),
             )
         ],
+        Key("linkerd.io/trust-root-sha256", "any", since=(2, 13), where="written", inherit=_NO, doc="Written by Linkerd.",
+            source=_go("ProxyTrustRootSHA", "stable-2.13.0 (absent at stable-2.12.0)")),
     ]
 }
 
