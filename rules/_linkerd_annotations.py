@@ -7,8 +7,10 @@ it (``pkg/k8s/labels.go`` for the injector's keys, compared at every tag stable-
 version-2.20; the policy controller's Rust sources for Service and route keys; the linkerd-jaeger
 injector for the tracing keys), and the first tag without it for keys no longer read.
 ``inherit`` follows the inheritable lists ``ProxyAnnotations``/``ProxyAlphaConfigAnnotations``
-in ``pkg/inject/inject.go`` at each tag (the jaeger injector merges every Namespace annotation
-under the pod's own).  Versions are (major, minor) tuples; ``until`` is the first release that
+in ``pkg/inject/inject.go`` at each tag from stable-2.11.0, except a listed key the injector reads
+from the pod alone (enable-debug-sidecar); 2.10 had no list and read its keys from the Namespace's
+annotations under the pod's (``applyAnnotationOverrides``); the jaeger injector merges every
+Namespace annotation under the pod's own.  Versions are (major, minor) tuples; ``until`` is the first release that
 no longer reads the key.
 
 A ``since`` (or an inherit range's start) equal to the oldest release line the data covers
@@ -75,6 +77,10 @@ def _reached(since: tuple, version: tuple) -> bool:
 
 _C = "config.linkerd.io/"
 _NO = None  # not inherited
+# 2.10 had no inheritable list: applyAnnotationOverrides (stable-2.10.0 pkg/inject/inject.go) read every key it
+# knows from the Namespace's annotations with the pod's on top; from 2.11 only the listed keys are copied
+# (AppendNamespaceAnnotations).  Keys it read that the 2.11 lists left out were inherited in 2.10 only.
+_210_ONLY = (OLDEST_LINE, (2, 11))
 _OLDEST = "stable-2.10.0 (the oldest tag compared; also at stable-2.9.0)"
 
 
@@ -101,9 +107,9 @@ CATALOGUE: dict = {
             source=_go("ProxyInitImageAnnotation", gone="version-2.20")),
         Key(_C + "init-image-version", "tag", until=(2, 20), doc="proxy-init image tag (removed in 2.20).",
             source=_go("ProxyInitImageVersionAnnotation", gone="version-2.20")),
-        Key(_C + "debug-image", "image", inherit=_NO, doc="Debug sidecar image name.", source=_go("DebugImageAnnotation")),
-        Key(_C + "debug-image-version", "tag", inherit=_NO, doc="Debug sidecar image tag.", source=_go("DebugImageVersionAnnotation")),
-        Key(_C + "debug-image-pull-policy", "enum:Always,IfNotPresent,Never", inherit=_NO, doc="Debug sidecar pull policy.",
+        Key(_C + "debug-image", "image", inherit=_210_ONLY, doc="Debug sidecar image name.", source=_go("DebugImageAnnotation")),
+        Key(_C + "debug-image-version", "tag", inherit=_210_ONLY, doc="Debug sidecar image tag.", source=_go("DebugImageVersionAnnotation")),
+        Key(_C + "debug-image-pull-policy", "enum:Always,IfNotPresent,Never", inherit=_210_ONLY, doc="Debug sidecar pull policy.",
             source=_go("DebugImagePullPolicyAnnotation")),
         Key(_C + "inbound-port", "port", doc="Proxy inbound port.", default="4143", source=_go("ProxyInboundPortAnnotation")),
         Key(_C + "outbound-port", "port", doc="Proxy outbound port.", default="4140", source=_go("ProxyOutboundPortAnnotation")),
@@ -135,7 +141,7 @@ CATALOGUE: dict = {
             source=_go("ProxyGIDAnnotation", "version-2.16")),
         Key(_C + "proxy-log-level", "loglevel", doc="Proxy log filter, e.g. `warn,linkerd=info`.", default="warn,linkerd=info",
             source=_go("ProxyLogLevelAnnotation")),
-        Key(_C + "proxy-log-format", "enum:plain,json", inherit=((2, 11), None), doc="Proxy log format.", default="plain",
+        Key(_C + "proxy-log-format", "enum:plain,json", doc="Proxy log format.", default="plain",
             source=_go("ProxyLogFormatAnnotation")),
         Key(_C + "proxy-log-http-headers", "enum:off,insecure", since=(2, 16), inherit=((2, 16), None), doc="Whether the proxy logs HTTP headers; any other value makes injection fail.", default="off",
             source=_go("ProxyLogHTTPHeaders", "version-2.16")),
@@ -164,8 +170,11 @@ CATALOGUE: dict = {
         Key(_C + "enable-external-profiles", "bool", doc="Use ServiceProfiles for non-Kubernetes services.", source=_go("ProxyEnableExternalProfilesAnnotation")),
         Key(_C + "proxy-metrics-hostname-labels", "bool", since=(2, 18), inherit=((2, 18), None), doc="Add hostname labels to outbound proxy metrics.",
             source=_go("ProxyEnableHostnameLabels", "version-2.18")),
-        Key(_C + "enable-gateway", "bool", inherit=_NO, doc="Run the proxy in gateway mode.", source=_go("ProxyEnableGatewayAnnotation")),
-        Key(_C + "enable-debug-sidecar", "bool", doc="Add the linkerd-debug sidecar.", source=_go("ProxyEnableDebugAnnotation")),
+        Key(_C + "enable-gateway", "bool", inherit=_210_ONLY, doc="Run the proxy in gateway mode.", source=_go("ProxyEnableGatewayAnnotation")),
+        # In the 2.11+ lists, so copied from the Namespace onto the pod, but the debug container is decided from the
+        # pod's own annotations (conf.pod.meta.Annotations in pkg/inject/inject.go, stable-2.10.0 … version-2.20):
+        # a Namespace value never adds it.
+        Key(_C + "enable-debug-sidecar", "bool", inherit=_NO, doc="Add the linkerd-debug sidecar.", source=_go("ProxyEnableDebugAnnotation")),
         Key(_C + "close-wait-timeout", "duration", inherit=_NO, doc="Conntrack CLOSE_WAIT timeout set by proxy-init (makes it privileged).",
             source=_go("CloseWaitTimeoutAnnotation")),
         Key(_C + "disable-identity", "bool", until=(2, 12), doc="Removed in 2.12.", source=_go("ProxyDisableIdentityAnnotation", gone="stable-2.12.0")),
@@ -186,7 +195,7 @@ CATALOGUE: dict = {
         Key("config.alpha.linkerd.io/trace-collector-service-account", "any", until=(2, 19), inherit=(OLDEST_LINE, (2, 19)),
             doc="Read by the linkerd-jaeger extension's injector (2.10-2.18): the collector's service account.",
             source=_go("collectorSvcAccountAnnotation", _JAEGER_FIRST, "version-2.19", _JAEGER)),
-        Key("config.alpha.linkerd.io/proxy-wait-before-exit-seconds", "uint", inherit=((2, 11), None), doc="Seconds the proxy waits before exiting (a preStop sleep); ignored with native sidecars.",
+        Key("config.alpha.linkerd.io/proxy-wait-before-exit-seconds", "uint", doc="Seconds the proxy waits before exiting (a preStop sleep); ignored with native sidecars.",
             source=_go("ProxyWaitBeforeExitSecondsAnnotation")),
         Key("config.alpha.linkerd.io/proxy-enable-native-sidecar", "bool", since=(2, 15), doc="Native sidecar switch for 2.15-2.18 (still honoured later).",
             source=_go("ProxyEnableNativeSidecarAnnotation (alpha prefix; ...AnnotationAlpha from version-2.19)", "version-2.15")),

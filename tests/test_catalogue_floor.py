@@ -51,3 +51,16 @@ def test_a_namespace_limit_counts_on_a_release_older_than_the_data(tmp_path):
     bare = NS.replace("    config.linkerd.io/proxy-memory-limit: 256Mi\n", "")
     r = lint(tmp_path, {"ns.yaml": bare, "pod.yaml": pod}, "LNK201", config={"linkerd-version": "2.9"})
     assert [(p, line) for p, line, _ in places(r)] == [("pod.yaml", 7)]
+
+
+def test_inheritance_in_210_follows_its_merge():
+    """stable-2.10.0 applyAnnotationOverrides read every key it knows from the Namespace under the pod's;
+    the lists (AppendNamespaceAnnotations) came in 2.11 and left some keys out."""
+    in_210, in_211 = inheritable((2, 10)), inheritable((2, 11))
+    for key in ("config.linkerd.io/proxy-log-format", "config.alpha.linkerd.io/proxy-wait-before-exit-seconds"):
+        assert key in in_210 and key in in_211, key
+    for key in ("config.linkerd.io/debug-image", "config.linkerd.io/enable-gateway"):
+        assert key in in_210 and key not in in_211, key
+    # read from the pod's own annotations at every tag: a Namespace value never adds the debug sidecar
+    assert "config.linkerd.io/enable-debug-sidecar" not in in_210 | in_211 | inheritable((2, 20))
+    assert "config.linkerd.io/close-wait-timeout" not in in_210
