@@ -307,3 +307,20 @@ def _indent_step(source, inner: YMap, outer) -> str:
         if i > o:
             return " " * (i - o)
     return "  "
+
+
+def rename_key(source, container: YMap, key, new: str) -> Edit | None:
+    """Rename ``key`` of ``container`` to ``new``, keeping its value, quoting and comments.
+
+    None when ``new`` is already a key of the mapping (the result would repeat it), or ``key``
+    is not written in this mapping as a plain or quoted scalar on one line (merged in with
+    ``<<``, an alias's anchor elsewhere, a complex ``?`` key).
+    """
+    if not isinstance(key, str) or key not in container or new in container or container.span is None:
+        return None
+    span = container.key_span(key)
+    if span is None or span.line != span.end_line or not _within(span, container.span):
+        return None
+    if text_at(source, span) not in (key, f'"{key}"', f"'{key}'"):
+        return None
+    return replace_scalar(source, span, new)

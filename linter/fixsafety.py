@@ -38,6 +38,10 @@ SAFETY = {
     "LNK503": (SAFE, ""),
     "LNK504": (MIXED, "the object has a field only the newer version applies (`accessPolicy`, "
                       "`externalWorkloadSelector`), or a v1alpha1 podSelector v1alpha1 itself rejects"),
+    "LNK506": (MIXED, "the key is one the target ignores (the setting starts to apply: `true` switches native "
+                      "sidecars on, which needs Kubernetes 1.29+), a Namespace key pods no longer inherit, or a "
+                      "deprecated key on a Namespace or beside another native-sidecar key that reaches the pod "
+                      "(which key wins may change)"),
     "LNK803": (MIXED, "it exports the Service to other clusters (moving the annotation to the labels) or "
                       "picks a mode (`yes` -> `true`, not `remote-discovery`)"),
 }
