@@ -136,6 +136,20 @@ def go_scalar(text: str) -> tuple:
     return _STR, text
 
 
+def describe(value) -> str:
+    """A value as read, in YAML's words rather than Python's: 'enabled', the boolean true, the
+    number 8080, null, a list, a mapping (for messages)."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "the boolean " + ("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+
+
 def _go_int(plain: str):
     """strconv.ParseInt/ParseUint(plain, 0, 64) without the range check: the integer, or None."""
     s, neg = plain, False
@@ -214,14 +228,16 @@ def split_lines(text: str) -> list:
 
 
 class ParseProblem(Record):
-    __slots__ = ("kind", "message", "span", "regions")
+    __slots__ = ("kind", "message", "span", "regions", "context")
 
-    def __init__(self, kind: str, message: str, span: Span, regions: tuple = ()):
-        self.kind = kind  # syntax | duplicate-key | template | encoding | binary | too-large | too-complex
+    def __init__(self, kind: str, message: str, span: Span, regions: tuple = (), context: tuple | None = None):
+        self.kind = kind  # syntax | json | duplicate-key | template | encoding | binary | too-large | too-complex
         self.message = message
         self.span = span
         # duplicate-key: each occurrence's entry, key start to value end (--fix keeps out of them)
         self.regions = regions
+        # syntax: (Span, what) where the construct the parser was in opened (an unclosed quote or bracket)
+        self.context = context
 
 
 class Document(Record):
@@ -463,7 +479,14 @@ def _problem_from_error(err: yaml.YAMLError, line_offset: int) -> ParseProblem:
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
     context = getattr(err, "context", None)
     message = f"{problem} ({context})" if context else problem
-    return ParseProblem("syntax", message, Span(line, col, line, col + 1))
+    opened = getattr(err, "context_mark", None)
+    where = None
+    if context and opened is not None and mark is not None and (opened.line, opened.column) != (mark.line, mark.column):
+        # "while scanning a quoted scalar" -> "the quoted scalar starts here"
+        what = context.split(" ", 2)[-1] if context.startswith(("while parsing ", "while scanning ")) else context
+        at = Span(opened.line + line_offset + 1, opened.column + 1, opened.line + line_offset + 1, opened.column + 2)
+        where = (at, f"the {what.removeprefix('a ').removeprefix('an ')} starts here")
+    return ParseProblem("syntax", message, Span(line, col, line, col + 1), context=where)
 
 
 def _template_action(text: str):

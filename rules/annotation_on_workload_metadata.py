@@ -1,8 +1,9 @@
-from linter.annotations import INJECT, is_config_key
+from linter.annotations import ADMISSION_WEBHOOKS, INJECT, is_config_key
 from linter.context import key_of
 from linter.fixes import insert_annotation, take_entry
 from linter.located import YMap
 from linter.rule import Example, Fix, Severity, rule
+from linter.source import describe
 
 from ._common import mapping, metadata_maps
 
@@ -78,8 +79,8 @@ def check(ctx):
         if ann is None:
             continue
         for key, value in ann.items():
-            if not isinstance(key, str) or not (key == INJECT or is_config_key(key)):
-                continue
+            if not isinstance(key, str) or not (key == INJECT or is_config_key(key)) or key == ADMISSION_WEBHOOKS:
+                continue  # admission-webhooks works only as a Namespace label (LNK110): no pod should carry it
             if key in pod_ann and pod_ann[key] == value:
                 continue  # on both, with the same value: the pod gets it
             where = key_of(ann, key)
@@ -87,7 +88,7 @@ def check(ctx):
             if key in pod_ann:
                 ctx.report(
                     where,
-                    f"{key} on {place} differs from the pod template's value {pod_ann[key]!r}; only the pod template's is used",
+                    f"{key} on {place} differs from the pod template's value {describe(pod_ann[key])}; only the pod template's is used",
                 )
                 continue
             msg = f"{key} on {place} is never seen by the proxy injector; put it on the pod template's annotations"

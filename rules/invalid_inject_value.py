@@ -1,7 +1,8 @@
 from linter.annotations import INJECT, INJECT_VALUES
 from linter.context import value_of
-from linter.fixes import replace_scalar
+from linter.fixes import replace_scalar, text_at
 from linter.rule import Example, Fix, Severity, rule
+from linter.source import describe
 from linter.values import resolve_vars
 
 from ._common import mapping, metadata_maps
@@ -95,7 +96,7 @@ def check(ctx):
         if value is None or value == "" or value in INJECT_VALUES:
             continue  # unresolved GitOps variable, absent, or valid
         where = value_of(ann, INJECT)
-        shown = repr(raw) if isinstance(raw, str) else f"the YAML {type(raw).__name__} {_yaml(raw)}"
+        shown = _shown(ctx, raw, where)
         if role == "namespace":
             msg = (
                 f"linkerd.io/inject is {shown} on Namespace {res.name}: not one of enabled, ingress, disabled, "
@@ -113,7 +114,10 @@ def check(ctx):
         ctx.report(where, msg, fix=fix)
 
 
-def _yaml(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return "null" if v is None else str(v)
+def _shown(ctx, raw, where) -> str:
+    """The value in YAML's words: 'true' (a string), yes (the YAML boolean true), a list."""
+    if isinstance(raw, str) or isinstance(raw, (list, dict)):
+        return describe(raw)
+    text = text_at(ctx.source, where.span).strip()
+    kind = "null" if raw is None else describe(raw)
+    return f"{text} ({'YAML null' if raw is None else 'the YAML ' + kind[4:]})"

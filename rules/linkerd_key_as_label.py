@@ -11,16 +11,18 @@ from ._common import mapping, metadata_maps
     name="linkerd-key-as-label",
     severity=Severity.ERROR,
     fixable=True,
-    kinds=("Namespace", "PodTemplate"),
+    kinds=("Namespace", "PodTemplate", "Service"),
     summary="`linkerd.io/inject` or a `config.linkerd.io/*` key is written as a label; Linkerd reads annotations.",
     why=(
         "The injector reads these keys from annotations only; as labels they do nothing (`linkerd check --proxy` "
-        "warns about exactly this). The one Linkerd key that is a label is the Namespace label "
-        "`config.linkerd.io/admission-webhooks`."
+        "warns about exactly this, for pods and for Services). On a Service, `config.linkerd.io/opaque-ports` as a "
+        "label leaves the ports to protocol detection: the destination controller reads the annotation. The one "
+        "Linkerd key that is a label is the Namespace label `config.linkerd.io/admission-webhooks`."
     ),
     how_to_fix="Move the key from `metadata.labels` to `metadata.annotations` (on a workload, to the pod template's annotations).",
     references=(
-        "linkerd/linkerd2 pkg/healthcheck/healthcheck_labels.go (misconfigured labels check)",
+        "linkerd/linkerd2 pkg/healthcheck/healthcheck_labels.go (checkMisconfiguredPodsLabels, "
+        "checkMisconfiguredServiceLabels: config.linkerd.io/* and linkerd.io/inject labels should be annotations)",
         "https://linkerd.io/2-edge/reference/proxy-configuration/",
     ),
     bad=Example(
@@ -61,7 +63,8 @@ def check(ctx):
             owner = owners.get(id(meta))
             if key not in ann and owner is not None and not (role == "pod" and _selected_on(res, key)):
                 fix = _move(ctx, meta, labels, key, owner)
-            ctx.report(where, f"{key} is a label; Linkerd reads it only as an annotation", fix=fix)
+            on = f" on Service {res.name}" if res.kind == "Service" else ""
+            ctx.report(where, f"{key} is a label{on}; Linkerd reads it only as an annotation", fix=fix)
 
 
 def _selected_on(res, key) -> bool:

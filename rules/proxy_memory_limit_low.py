@@ -18,7 +18,9 @@ from ._proxy import anchor_for, annotation, effective_quantity, inject_related
     ),
     how_to_fix="Raise `config.linkerd.io/proxy-memory-limit` (or lower `proxy-memory-limit-min` in .linkerd-lint.yaml if you measured that less is enough).",
     references=(
-        "https://linkerd.io/2-edge/tasks/configuring-proxy-resources/",
+        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml (proxy.resources.memory.limit, empty by default)",
+        "linkerd/linkerd2 pkg/inject/inject.go (applyAnnotationOverrides: config.linkerd.io/proxy-memory-limit "
+        "becomes the proxy container's memory limit)",
         "https://linkerd.io/2-edge/reference/proxy-configuration/",
     ),
     bad=Example(

@@ -10,7 +10,7 @@ from ._proxy import anchor_for, annotation, inject_related, pod_anchor
     name="proxy-memory-limit-missing",
     severity=Severity.WARNING,
     kinds=("PodTemplate",),
-    summary="A meshed pod's proxy has no memory limit (or one the injector ignores).",
+    summary="A meshed pod's proxy has no memory limit.",
     why=(
         "Without `config.linkerd.io/proxy-memory-limit` (on the pod, its Namespace, or `proxy.resources.memory.limit` "
         "in the control plane's Helm values) the linkerd-proxy container runs unbounded: under load or a leak it "
@@ -27,7 +27,7 @@ from ._proxy import anchor_for, annotation, inject_related, pod_anchor
         "linkerd/linkerd2 pkg/k8s/labels.go (ProxyMemoryLimitAnnotation)",
         "linkerd/linkerd2 pkg/inject/inject.go (applyAnnotationOverrides: an unparseable quantity is logged and skipped)",
         "https://linkerd.io/2-edge/reference/proxy-configuration/",
-        "https://linkerd.io/2-edge/tasks/configuring-proxy-resources/",
+        "linkerd/linkerd2 charts/linkerd-control-plane/values.yaml (proxy.resources.memory.limit, empty by default)",
     ),
     bad=Example(
         "apiVersion: apps/v1\n"

@@ -1,4 +1,4 @@
-from linter.rule import Example, Severity, rule
+from linter.rule import Example, Related, Severity, rule
 from linter.source import looks_like_manifest
 
 _KINDS = ("syntax", "json", "encoding", "binary", "too-large", "too-complex", "io")
@@ -54,4 +54,7 @@ def check(ctx):
                     severity=Severity.INFO,
                 )
                 return
-        ctx.report(p.span, p.message)
+        related = ()
+        if getattr(p, "context", None) is not None:  # where the unclosed quote or bracket opened
+            related = (Related(src.path, p.context[0], p.context[1]),)
+        ctx.report(p.span, p.message, related=related)

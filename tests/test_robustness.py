@@ -225,7 +225,7 @@ def test_thousands_of_broken_documents_stay_linear(run_cli, repo):
     doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  bad: [x\n"
     (repo / "broken.yaml").write_text("".join("---\n" + doc.format(i=i) for i in range(5000)))
     proc = timed_check(run_cli, "broken.yaml", limit=30)
-    out = proc.stdout.splitlines()
+    out = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]  # findings, not their notes
     assert len(out) == 2500  # the error is found on the next document's marker, which is then skipped
     assert out[0] == "broken.yaml:7:1: LNK001 [error] did not find expected ',' or ']' (while parsing a flow sequence)"
 
