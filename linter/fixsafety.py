@@ -24,6 +24,7 @@ SAFETY = {
     "LNK102": (SAFE, ""),
     "LNK103": (SAFE, ""),
     "LNK104": (MIXED, "a key without a value: an empty string or no annotation at all is a guess"),
+    "LNK105": (UNSAFE, "the known key it renames to is a guess at what was meant, and the setting starts to apply"),
     "LNK110": (UNSAFE, "the label switches Linkerd's admission webhooks off for the whole namespace"),
     "LNK111": (SAFE, ""),
     "LNK202": (MIXED, "the unit is a guess (`128MB` -> `128Mi`, though `128M` is as likely)"),

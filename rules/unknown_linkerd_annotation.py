@@ -2,8 +2,9 @@ import re
 
 from linter.annotations import CATALOGUE, PREFIXES
 from linter.context import key_of
+from linter.fixes import rename_key
 from linter.lazyre import pattern
-from linter.rule import Example, Severity, rule
+from linter.rule import Example, Fix, Severity, rule
 
 from ._common import mapping, metadata_maps
 
@@ -19,6 +20,36 @@ def _suggest(key: str):
 
     matches = difflib.get_close_matches(key, CATALOGUE.keys(), n=1, cutoff=0.8)
     return matches[0] if matches else None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+# A typo, not a different word: the suggestion is at most this many edits away, and nearer than any other known key.
+_TYPO = 2
+
+
+def _the_one_meant(key: str, suggestion: str) -> bool:
+    """Is ``suggestion`` the one known key ``key`` is a typo of?  difflib's cutoff alone admits many keys,
+    as they share a long prefix (`config.linkerd.io/proxy-`): demand a typo-sized, unique nearest key."""
+    d = _distance(key, suggestion)
+    return d <= _TYPO and not any(k != suggestion and _distance(key, k) <= d for k in CATALOGUE)
+
+
+def _rename(ctx, ann, key, suggestion):
+    """Rename the key to the suggestion (never safe: the suggestion is a guess, and the key starts to apply)."""
+    if CATALOGUE[suggestion].where not in ("pod", "service") or not _the_one_meant(key, suggestion):
+        return None  # a key Linkerd writes itself, or a label: not what a user meant to set
+    edit = rename_key(ctx.source, ann, key, suggestion)
+    return Fix(f"rename {key} to {suggestion}", (edit,), safe=False) if edit is not None else None
 
 
 def classify(key: str):
@@ -55,7 +86,13 @@ def classify(key: str):
         "a wrong domain such as `config.linkerd.com/` or a missing slash as in `linkerd.io.inject` leaves the "
         "proxy with its defaults, or the pod unmeshed."
     ),
-    how_to_fix="Use the exact key from Linkerd's proxy configuration reference; the message suggests the closest known key.",
+    how_to_fix=(
+        "Use the exact key from Linkerd's proxy configuration reference; the message suggests the closest known key. "
+        "`--unsafe-fixes` renames the key to it (value and comments kept) where it is a typo's distance away and "
+        "nearer than any other known key, and the mapping does not hold that key already: unsafe, as the "
+        "suggestion is a guess and the setting starts to apply."
+    ),
+    fixable=True,
     references=(
         "linkerd/linkerd2 pkg/k8s/labels.go (every annotation key Linkerd reads or writes)",
         "https://linkerd.io/2-edge/reference/proxy-configuration/",
@@ -103,4 +140,4 @@ def check(ctx):
             msg = f"{key} is not an annotation Linkerd reads"
             if suggestion:
                 msg += f"; did you mean {suggestion}?"
-            ctx.report(key_of(ann, key), msg)
+            ctx.report(key_of(ann, key), msg, fix=_rename(ctx, ann, key, suggestion) if suggestion else None)
