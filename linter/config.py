@@ -236,6 +236,37 @@ def _toml_parser(path: str):
     return tomllib
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key, line: int, col: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.col, self.first = key, line, col, first
+
+
+def _strict_loader():
+    """PyYAML's safe loader (libyaml's parser when there is one) refusing duplicate keys."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Strict(base):
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for knode, _ in node.value:
+                if knode.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(knode, deep=True)
+                try:
+                    first = seen.setdefault(key, knode)
+                except TypeError:  # an unhashable key: the constructor words that error
+                    continue
+                if first is not knode:
+                    m = knode.start_mark
+                    raise _DuplicateKey(key, m.line + 1, m.column + 1, first.start_mark.line + 1)
+            return super().construct_mapping(node, deep=deep)
+
+    return Strict
+
+
 def load_raw(path: str) -> tuple[dict, str]:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -250,7 +281,10 @@ def load_raw(path: str) -> tuple[dict, str]:
     import yaml  # loaded by the reader anyway; not needed before a configuration file is read
 
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_strict_loader())
+    except _DuplicateKey as e:
+        raise ConfigError(f"{path}:{e.line}:{e.col}: duplicate key {e.key!r} (first at line {e.first}); "
+                          "which one counts would be a guess: keep one") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -350,6 +384,7 @@ def apply(s: Settings, data: dict, source: str) -> None:
             except VersionError as e:
                 raise ConfigError(f"{source}: linkerd-version: {e}") from None
             s.linkerd_version_text, s.linkerd_version_source = str(value), source
+            _warn_if_before_data(source, value, s.linkerd_version)
         elif key == "kubernetes-version":
             try:
                 s.kubernetes_version = parse_kubernetes(value)
@@ -363,10 +398,14 @@ def apply(s: Settings, data: dict, source: str) -> None:
                 raise ConfigError(f"{source}: proxy-memory-limit-min: {value!r} is not a Kubernetes quantity")
             s.proxy_memory_limit_min = value
         elif key == "proxy-defaults":
-            s.proxy_defaults = {
-                (k if "/" in k else "config.linkerd.io/" + k): str(v).lower() if isinstance(v, bool) else str(v)
-                for k, v in value.items()
-            }
+            s.proxy_defaults = _proxy_defaults(value, source)
+        elif key in ("default-namespace", "control-plane-namespace"):
+            if not isinstance(value, str) or not _is_dns_label(value):
+                raise ConfigError(
+                    f"{source}: {key}: {value!r} is not a namespace name (a DNS-1123 label: at most 63 lower-case "
+                    "letters, digits and '-', starting and ending with a letter or digit)"
+                )
+            setattr(s, attr, value)
         elif key == "max-file-size":
             from linter.values import parse_quantity
 
@@ -385,6 +424,58 @@ def apply(s: Settings, data: dict, source: str) -> None:
             setattr(s, attr, value)
         else:
             s.extra[key] = value
+
+
+_QUANTITY_SETTINGS = tuple(f"config.linkerd.io/proxy-{r}-{k}" for r in ("cpu", "memory", "ephemeral-storage") for k in ("request", "limit"))
+
+
+def _proxy_defaults(value: dict, source: str) -> dict:
+    """``proxy-defaults`` keyed by the annotation each entry stands for: a known proxy setting
+    (config.linkerd.io/..., or its name alone), quantities that are quantities."""
+    from linter.annotations import CONFIG_KEYS
+    from linter.values import parse_quantity
+
+    out = {}
+    for k, v in value.items():
+        key = k if "/" in k else "config.linkerd.io/" + k
+        if key not in CONFIG_KEYS and "/" not in k:  # a name known under the alpha/beta prefix only
+            named = [c for c in CONFIG_KEYS if c.endswith("/" + k)]
+            key = named[-1] if named else key
+        if key not in CONFIG_KEYS:
+            import difflib
+
+            names = [c.split("/", 1)[1] for c in CONFIG_KEYS] if "/" not in k else list(CONFIG_KEYS)
+            near = difflib.get_close_matches(k, names, n=1, cutoff=0.75)
+            hint = f" (did you mean {near[0]!r}?)" if near else " (see the proxy configuration annotations: config.linkerd.io/...)"
+            raise ConfigError(f"{source}: proxy-defaults: {k!r} is not a proxy setting Linkerd knows{hint}")
+        text = str(v).lower() if isinstance(v, bool) else str(v)
+        if key in _QUANTITY_SETTINGS and parse_quantity(text) is None:
+            raise ConfigError(f"{source}: proxy-defaults: {k}: {text!r} is not a Kubernetes quantity (e.g. 256Mi, 500m, 1)")
+        out[key] = text
+    return out
+
+
+def _is_dns_label(name: str) -> bool:
+    n = len(name)
+    return 0 < n <= 63 and name.isascii() and name[0].isalnum() and name[-1].isalnum() and (
+        name.replace("-", "").isalnum() and name == name.lower()
+    )
+
+
+def _warn_if_before_data(source: str, value, line: tuple) -> None:
+    """A release older than linkerd-lint's version data is accepted, but said so: the rules that
+    depend on the version do not judge it."""
+    from linter.rules._linkerd_releases import OLDEST_LINE
+
+    if tuple(line) < tuple(OLDEST_LINE):
+        import sys
+
+        oldest = ".".join(map(str, OLDEST_LINE))
+        print(
+            f"linkerd-lint: warning: {source}: linkerd-version {value}: linkerd-lint has no data for Linkerd releases "
+            f"before {oldest}; the rules that depend on the Linkerd version do not judge it",
+            file=sys.stderr,
+        )
 
 
 def load(config_file: str | None, cwd: str) -> Settings:
