@@ -22,13 +22,21 @@ def _suggest(key: str):
     return matches[0] if matches else None
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions) when at most ``limit``, else ``limit + 1``.
+
+    Only the diagonal band of width ``limit`` is computed: a key is compared with the whole catalogue,
+    and the full table cost ~35 ms per misspelt key."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    over = limit + 1
+    prev = [j if j <= limit else over for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        cur = [i if i <= limit else over] + [over] * len(b)
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]), over)
+        if min(cur) > limit:
+            return over
         prev = cur
     return prev[-1]
 
@@ -40,8 +48,8 @@ _TYPO = 2
 def _the_one_meant(key: str, suggestion: str) -> bool:
     """Is ``suggestion`` the one known key ``key`` is a typo of?  difflib's cutoff alone admits many keys,
     as they share a long prefix (`config.linkerd.io/proxy-`): demand a typo-sized, unique nearest key."""
-    d = _distance(key, suggestion)
-    return d <= _TYPO and not any(k != suggestion and _distance(key, k) <= d for k in CATALOGUE)
+    d = _distance(key, suggestion, _TYPO)
+    return d <= _TYPO and not any(k != suggestion and _distance(key, k, d) <= d for k in CATALOGUE)
 
 
 def _rename(ctx, ann, key, suggestion):

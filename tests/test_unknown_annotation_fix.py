@@ -64,3 +64,29 @@ def test_keys_linkerd_writes_are_never_the_target(tmp_path):
     r = lint(tmp_path, {"pod.yaml": text}, "LNK105")
     [f] = [f for f in r.findings if f.span.line == 7]
     assert "did you mean linkerd.io/created-by?" in f.message and f.fix is None
+
+
+def _levenshtein(a, b):
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def test_the_banded_distance_agrees_with_the_full_table():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from linter.rules.unknown_linkerd_annotation import _distance
+
+    words = st.text(alphabet="ab-.", max_size=9)
+
+    @given(words, words, st.integers(min_value=0, max_value=3))
+    def agree(a, b, limit):
+        full = _levenshtein(a, b)
+        assert _distance(a, b, limit) == (full if full <= limit else limit + 1)
+
+    agree()
