@@ -32,3 +32,21 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
     assert "pytest" in commands[1]
     with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as fh:
         assert commands[1] in fh.read()
+
+
+def readme_rule_row(rule) -> str:
+    """The README's row for a rule: id, name, every severity it reports, whether its fix is safe."""
+    from linter import fixsafety
+
+    sevs = {str(s) for s in (*getattr(rule, "severities", ()), rule.severity)}
+    severity = " / ".join(s for s in ("error", "warning", "info") if s in sevs) + (" (opt-in)" if rule.opt_in else "")
+    fix = {fixsafety.SAFE: "safe", fixsafety.UNSAFE: "unsafe", fixsafety.MIXED: "safe / unsafe"}.get(fixsafety.of(rule)[0], "")
+    return f"| {rule.id} | {rule.name} | {severity} | {fix} |"
+
+
+def test_readme_rule_table_matches_the_rules():
+    """Names, severities and fix safety in the README come from the rules themselves."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        rows = [line for line in fh.read().splitlines() if re.match(r"^\| LNK\d{3} \|", line)]
+    rules = load_registry(plugins=False).rules
+    assert rows == [readme_rule_row(rules[i]) for i in sorted(rules)]
