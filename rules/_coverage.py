@@ -102,7 +102,12 @@ Unwritten.__doc__ = """The namespace of objects that do not write one: whatever 
 
 
 def _unwritten_str(self) -> str:
-    return f"<namespace not written, {self.directory or '.'}/>"
+    # Shown in messages ("is not in namespace … in the input"): say what it means, relative
+    # to where the user runs the linter.
+    where = os.path.relpath(self.directory) if self.directory else "."
+    if where.startswith(".."):
+        where = self.directory
+    return f"(unset: wherever {where.replace(os.sep, '/')}/ is applied)"
 
 
 Unwritten.__str__ = _unwritten_str

@@ -745,3 +745,24 @@ def test_profile_for_a_missing_service_beside_the_workloads(tmp_path):
     assert "no Service of shop is in the input" in r.findings[0].message
     apart = {"apps/web.yaml": deployment(), "profiles/profile.yaml": sp}
     assert found(lint(tmp_path / "b", apart, "LNK608"), "LNK608") == []
+
+
+def test_an_unwritten_namespace_is_named_by_its_directory_in_messages(run_cli, tmp_path):
+    """Objects that name no namespace go wherever their directory is applied; the message says
+    that in words and with the directory as the user typed it, not an internal token."""
+    route = (
+        "apiVersion: policy.linkerd.io/v1beta3\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n"
+        "  parentRefs:\n    - {group: policy.linkerd.io, kind: Server, name: web-htp}\n"
+    )
+    files = {"deploy/app/web.yaml": deployment(ns=None), "deploy/app/server.yaml": server(ns=None),
+             "deploy/app/route.yaml": route}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    proc = run_cli("check", "-q", "--select", "LNK604", "deploy")
+    assert proc.stdout == (
+        "deploy/app/route.yaml:7:54: LNK604 [warning] HTTPRoute r: Server 'web-htp' is not in namespace "
+        "(unset: wherever deploy/app/ is applied) in the input (did you mean 'web-http'?); the route attaches "
+        "to nothing and Linkerd ignores it\n"
+    )
