@@ -83,6 +83,14 @@ def substituted(value):
     # judging it would be guessing.
     if isinstance(parsed, (dict, list)):
         return UNKNOWN
+    if not isinstance(parsed, str) or parsed == text.strip():
+        # A plain scalar: typed as Kubernetes' reader types it (go-yaml v2), as the reader
+        # types every other value (``y`` is a boolean, ``12:30`` a string), not as YAML 1.1.
+        from linter.source import go_scalar
+
+        plain = text.strip()
+        if plain[:1] not in ("'", '"', "!", "&", "*", "|", ">"):
+            return go_scalar(plain)[1]
     return text if parsed is None and text.strip() not in ("", "~", "null", "Null", "NULL") else parsed
 
 

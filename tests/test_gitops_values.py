@@ -154,3 +154,13 @@ def test_lnk104_leaves_the_inject_annotation_to_lnk101(tmp_path):
     doc = POD.format(ann="", port=80).replace("enabled", '"${INJECT:=true}"')
     r = lint(tmp_path, {"a.yaml": doc}, ["LNK101", "LNK104"])
     assert [(f.rule_id, f.span.line, f.span.col) for f in r.findings] == [("LNK101", *at(doc, '"${INJECT'))]
+
+
+def test_substituted_defaults_are_typed_as_kubernetes_reads_them(tmp_path):
+    """go-yaml v2, not YAML 1.1: a default of y is the boolean true, 12:30 stays a string."""
+    doc = metadata_doc(labels='short: "${S:=y}"\ntime: "${T:=12:30}"\nsci: "${N:=1e3}"')
+    r = lint(tmp_path, {"a.yaml": doc}, "LNK104")
+    assert places(r) == [("a.yaml", *at(doc, '"${S')), ("a.yaml", *at(doc, '"${N'))]
+    short, sci = messages(r)
+    assert "Flux substitutes it as the YAML boolean y (that is, true)" in short
+    assert "YAML number 1e3" in sci
