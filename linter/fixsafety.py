@@ -21,8 +21,8 @@ SAFE, UNSAFE, MIXED = "safe", "unsafe", "mixed"
 # rule id -> (kind, when/why).  MIXED: safe, except where the note says.
 SAFETY = {
     "LNK101": (SAFE, ""),
-    "LNK102": (SAFE, ""),
-    "LNK103": (SAFE, ""),
+    "LNK102": (MIXED, "the moved key bypasses the proxy (`skip-*`) or opens the inbound policy (`default-inbound-policy` other than `deny`)"),
+    "LNK103": (MIXED, "the moved key bypasses the proxy (`skip-*`) or opens the inbound policy (`default-inbound-policy` other than `deny`)"),
     "LNK104": (MIXED, "a key without a value: an empty string or no annotation at all is a guess"),
     "LNK105": (UNSAFE, "the known key it renames to is a guess at what was meant, and the setting starts to apply"),
     "LNK110": (UNSAFE, "the label switches Linkerd's admission webhooks off for the whole namespace"),

@@ -49,3 +49,17 @@ def describe_source(value) -> str:
     if value.source in ("config", "helm"):
         return f" (from the {'configuration' if value.source == 'config' else 'control plane Helm values'})"
     return ""
+
+
+# Settings that take traffic out of the proxy's hands or open a workload's inbound policy.
+# Moving one to where Linkerd reads it does what the manifest asks, but it switches a
+# protection off: such a fix is unsafe (the criterion in linter/fixsafety.py).
+_BYPASS = ("/skip-inbound-ports", "/skip-outbound-ports", "/skip-subnets")
+_POLICY = "/default-inbound-policy"
+
+
+def widens_exposure(key: str, value) -> bool:
+    """Whether putting ``key: value`` into effect bypasses the proxy or loosens inbound policy."""
+    if key.endswith(_BYPASS):
+        return True
+    return key.endswith(_POLICY) and value != "deny"

@@ -5,7 +5,7 @@ from linter.located import YMap
 from linter.rule import Example, Fix, Severity, rule
 from linter.source import describe
 
-from ._common import mapping, metadata_maps
+from ._common import mapping, metadata_maps, widens_exposure
 
 
 @rule(
@@ -114,4 +114,4 @@ def _move(ctx, meta, ann, key, tmpl):
     insert = insert_annotation(src, tmpl, key, value_text, comments)
     if insert is None:
         return None
-    return Fix(f"move {key} to the pod template", (delete, insert))
+    return Fix(f"move {key} to the pod template", (delete, insert), safe=not widens_exposure(key, ann.get(key)))

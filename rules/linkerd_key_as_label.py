@@ -3,7 +3,7 @@ from linter.context import key_of
 from linter.fixes import insert_annotation, take_entry
 from linter.rule import Example, Fix, Severity, rule
 
-from ._common import mapping, metadata_maps
+from ._common import mapping, metadata_maps, widens_exposure
 
 
 @rule(
@@ -110,4 +110,4 @@ def _move(ctx, meta, labels, key, owner):
     insert = insert_annotation(src, owner, key, value_text, comments)
     if insert is None:
         return None
-    return Fix(f"move {key} from labels to annotations", (delete, insert))
+    return Fix(f"move {key} from labels to annotations", (delete, insert), safe=not widens_exposure(key, labels.get(key)))

@@ -1,0 +1,63 @@
+"""LNK102/LNK103 moves that bypass the proxy or open the inbound policy are unsafe fixes: --fix
+leaves them for a reviewer, --unsafe-fixes applies them."""
+
+from linter.api import lint_paths
+
+WORKLOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    config.linkerd.io/skip-inbound-ports: "8080"
+    config.linkerd.io/default-inbound-policy: {policy}
+    config.linkerd.io/proxy-memory-limit: 256Mi
+spec:
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+      annotations:
+        linkerd.io/inject: enabled
+    spec:
+      containers: [{{name: web, image: nginx:1.27}}]
+"""
+
+
+def fixes(tmp_path, text, rule):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "d.yaml").write_text(text)
+    found = lint_paths(["d.yaml"], cwd=str(tmp_path), select=[rule]).findings
+    return {f.message.split(" ", 1)[0]: f.fix.safe for f in found if f.fix is not None}
+
+
+def test_lnk102_moves_that_widen_exposure_are_unsafe(tmp_path):
+    assert fixes(tmp_path, WORKLOAD.format(policy="all-unauthenticated"), "LNK102") == {
+        "config.linkerd.io/skip-inbound-ports": False,
+        "config.linkerd.io/default-inbound-policy": False,
+        "config.linkerd.io/proxy-memory-limit": True,
+    }
+    # closing the policy is what a reviewer need not check first
+    assert fixes(tmp_path, WORKLOAD.format(policy="deny"), "LNK102")["config.linkerd.io/default-inbound-policy"] is True
+
+
+def test_lnk103_moves_that_widen_exposure_are_unsafe(tmp_path):
+    text = WORKLOAD.format(policy="deny").replace("      labels: {app: web}\n", "      labels:\n        app: web\n        config.linkerd.io/skip-outbound-ports: \"443\"\n"
+                            "        config.linkerd.io/proxy-cpu-limit: \"1\"\n")
+    assert fixes(tmp_path, text, "LNK103") == {
+        "config.linkerd.io/skip-outbound-ports": False,
+        "config.linkerd.io/proxy-cpu-limit": True,
+    }
+
+
+def test_fix_applies_only_the_safe_move(run_cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "d.yaml").write_text(WORKLOAD.format(policy="all-unauthenticated"))
+    run_cli("check", "--fix", "--select", "LNK102", "d.yaml")
+    after = (tmp_path / "d.yaml").read_text()
+    head, template = after.split("  template:")
+    assert "proxy-memory-limit" in template and "proxy-memory-limit" not in head
+    assert "skip-inbound-ports" in head and "default-inbound-policy" in head
+    run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK102", "d.yaml")
+    head, template = (tmp_path / "d.yaml").read_text().split("  template:")
+    assert "config.linkerd.io" not in head and "skip-inbound-ports" in template
