@@ -22,7 +22,9 @@ def finding_dict(f) -> dict:
         "resource": f.resource,
         "template": f.template_source,
         "related": [
-            {"path": r.path, "line": r.span.line, "column": r.span.col, "message": r.message} for r in f.related
+            {"path": r.path, "line": r.span.line, "column": r.span.col, "end_line": r.span.end_line,
+             "end_column": r.span.end_col, "message": r.message}
+            for r in f.related
         ],
         "fix": None,
     }
