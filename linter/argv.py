@@ -61,7 +61,7 @@ CHECK_OPTIONS = (
            "Print the fixes as a unified diff and change nothing (exit 1 if there is one).", default=False),
     Option("baseline_file", ("--baseline",), "value", "Report only findings not recorded in this baseline file.", path=True),
     Option("write_baseline", ("--write-baseline",), "value", "Record the current findings in FILE (exit 0).", path=True),
-    Option("color", ("--color",), "bool", "Colour the text report [default: when stdout is a terminal].",
+    Option("color", ("--color",), "bool", "Colour the text report [default: when stdout is a terminal and NO_COLOR is not set].",
            secondary=("--no-color",)),
     Option("now", ("--now",), "value",
            "Fix the clock of certificate checks: ISO date or datetime (2030-01-31, 2030-01-31T12:00:00Z).", metavar="WHEN"),

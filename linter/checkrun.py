@@ -64,6 +64,11 @@ def _err(line: str) -> None:
     sys.stderr.flush()
 
 
+def _auto_color(stream, path) -> bool:
+    """Colour for a terminal, unless NO_COLOR is set to anything non-empty (no-color.org)."""
+    return path is None and stream.isatty() and not os.environ.get("NO_COLOR")
+
+
 class CheckRun:
     def __init__(self, settings, registry, chosen, targets, context, stdin, cwd):
         self.settings, self.registry, self.chosen = settings, registry, chosen
@@ -196,7 +201,7 @@ class CheckRun:
             ctx = ReportContext(
                 rules=self.registry.rules,
                 files_checked=self.result.files_checked,
-                color=(stream.isatty() and path is None) if color is None else color,
+                color=_auto_color(stream, path) if color is None else color,
                 quiet=quiet,
                 tool_version=version,
                 root=root,
