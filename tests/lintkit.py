@@ -41,3 +41,19 @@ def at(text: str, needle: str, nth: int = 1):
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return line, col
+
+
+def read_terminal(fd: int) -> bytes:
+    """Everything a child process writes to the pseudo-terminal ``fd`` until it closes it."""
+    import os
+
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    return shown

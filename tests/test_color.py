@@ -5,6 +5,7 @@ import pty
 import subprocess
 import sys
 
+from .lintkit import read_terminal
 from .test_cli import BAD, write
 
 ESC = b"\x1b["
@@ -18,15 +19,7 @@ def on_a_terminal(tmp_path, *args, env=None):
     proc = subprocess.Popen([sys.executable, "-m", "linter", "check", "--select", "LNK101", *args, "."],
                             cwd=tmp_path, stdout=child, stderr=subprocess.DEVNULL, env=full)
     os.close(child)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = read_terminal(main)
     proc.wait(timeout=60)
     os.close(main)
     return out

@@ -11,6 +11,7 @@ import tempfile
 import pytest
 
 from linter.progress import Progress, wanted
+from .lintkit import read_terminal
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  annotations:\n    linkerd.io/inject: enabled\nspec:\n  containers: [{{name: a, image: b}}]\n"
 
@@ -31,15 +32,7 @@ def run_on_tty(cwd, *args, after="0"):
         proc = subprocess.Popen([sys.executable, "-m", "linter", "check", "--exit-zero", *args], cwd=cwd,
                                 stdout=out, stderr=slave, env=env)
         os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
+        shown = read_terminal(master)
         proc.wait(timeout=120)
         os.close(master)
         out.seek(0)
