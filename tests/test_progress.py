@@ -11,6 +11,7 @@ import tempfile
 import pytest
 
 from linter.progress import Progress, wanted
+
 from .lintkit import read_terminal
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  annotations:\n    linkerd.io/inject: enabled\nspec:\n  containers: [{{name: a, image: b}}]\n"
