@@ -6,7 +6,8 @@ kind name is another schema): k8s.io/api core/v1 (ServiceSpec.Selector, Replicat
 PodSpec.NodeSelector, PodAffinityTerm.LabelSelector/NamespaceSelector, TopologySpreadConstraint.LabelSelector,
 PersistentVolumeClaim ObjectMeta), apps/v1 and batch/v1 (spec.selector: metav1.LabelSelector; StatefulSet
 volumeClaimTemplates), networking/v1 NetworkPolicy (podSelector, NetworkPolicyPeer), policy/v1
-PodDisruptionBudgetSpec.Selector; metav1.LabelSelector.MatchLabels is map[string]string.
+PodDisruptionBudgetSpec.Selector; metav1.LabelSelector.MatchLabels is map[string]string and
+LabelSelectorRequirement.Values (like core/v1 NodeSelectorRequirement.Values) is []string.
 """
 
 from __future__ import annotations
@@ -34,9 +35,26 @@ def _match_labels(selector):
     return _map(get_in(selector, "matchLabels"))
 
 
+def _expression_values(selector) -> list:
+    """The ``values`` lists of a selector's ``matchExpressions`` ([]string in LabelSelectorRequirement
+    and NodeSelectorRequirement)."""
+    out = []
+    for expression in _items(get_in(selector, "matchExpressions")):
+        values = expression.get("values")
+        if isinstance(values, YSeq):
+            out.append((values, "matchExpressions values"))
+    return out
+
+
+def _selector(selector) -> list:
+    """A metav1.LabelSelector's string containers: its matchLabels map and its expressions' values."""
+    return [(_match_labels(selector), "matchLabels"), *_expression_values(selector)]
+
+
 def string_maps(resource):
-    """(YMap, what) for every string map of ``resource`` outside its metadata maps; ``what`` names the field
-    as messages do: label, annotation, selector, matchLabels, nodeSelector."""
+    """(container, what) for every string map (YMap) and string list (YSeq: matchExpressions values) of
+    ``resource`` outside its metadata maps; ``what`` names the field as messages do: label, annotation,
+    selector, matchLabels, matchExpressions values, nodeSelector."""
     out = []
     data, kind, group = resource.data, resource.kind, _group(resource.api_version or "")
     spec = _map(data.get("spec"))
@@ -45,22 +63,22 @@ def string_maps(resource):
     if kind in ("Service", "ReplicationController") and resource.api_version == "v1":
         out.append((_map(spec.get("selector")), "selector"))
     if group in _WORKLOAD_GROUPS.get(kind, ()):
-        out.append((_match_labels(spec.get("selector")), "matchLabels"))
+        out += _selector(spec.get("selector"))
     if kind == "CronJob" and group == "batch":
-        out.append((_match_labels(get_in(spec, "jobTemplate", "spec", "selector")), "matchLabels"))
+        out += _selector(get_in(spec, "jobTemplate", "spec", "selector"))
     if kind == "StatefulSet" and group == "apps":
         for claim in _items(spec.get("volumeClaimTemplates")):
             meta = _map(claim.get("metadata"))
             if meta is not None:
                 out += [(_map(meta.get("labels")), "label"), (_map(meta.get("annotations")), "annotation")]
     if kind == "NetworkPolicy" and group in ("networking.k8s.io", "extensions"):
-        out.append((_match_labels(spec.get("podSelector")), "matchLabels"))
+        out += _selector(spec.get("podSelector"))
         for direction, peers in (("ingress", "from"), ("egress", "to")):
             for rule in _items(spec.get(direction)):
                 for peer in _items(rule.get(peers)):
-                    out += [(_match_labels(peer.get(s)), "matchLabels") for s in ("podSelector", "namespaceSelector")]
+                    out += _selector(peer.get("podSelector")) + _selector(peer.get("namespaceSelector"))
     if kind == "PodDisruptionBudget" and group == "policy":
-        out.append((_match_labels(spec.get("selector")), "matchLabels"))
+        out += _selector(spec.get("selector"))
     pod = resource.pod_template
     if pod is not None and pod.spec is not None and (group in _WORKLOAD_GROUPS.get(kind, ()) or _pod_kind(kind, group)):
         out += _pod_spec(pod.spec)
@@ -82,7 +100,12 @@ def _pod_spec(spec: YMap) -> list:
                 if field.startswith("preferred"):  # WeightedPodAffinityTerm: the term is one level down
                     term = _map(term.get("podAffinityTerm"))
                 if term is not None:
-                    out += [(_match_labels(term.get(s)), "matchLabels") for s in ("labelSelector", "namespaceSelector")]
+                    out += _selector(term.get("labelSelector")) + _selector(term.get("namespaceSelector"))
     for constraint in _items(spec.get("topologySpreadConstraints")):
-        out.append((_match_labels(constraint.get("labelSelector")), "matchLabels"))
+        out += _selector(constraint.get("labelSelector"))
+    required = get_in(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution")
+    for term in _items(get_in(required, "nodeSelectorTerms")):
+        out += _expression_values(term)
+    for preferred in _items(get_in(spec, "affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution")):
+        out += _expression_values(preferred.get("preference"))
     return out

@@ -21,7 +21,8 @@ _NO_SUBSTITUTE = "kustomize.toolkit.fluxcd.io/substitute"
         "`true`, `yes`, `on`, `8080` and `1.0` are not strings: the API server rejects the whole object "
         "(\"cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations of type string\"). The same "
         "holds for the other string maps of built-in objects: a Service's `selector`, the `matchLabels` of label "
-        "selectors (workloads, NetworkPolicy, PodDisruptionBudget, pod affinity, topology spread), `nodeSelector`, "
+        "selectors and the `values` of their `matchExpressions` (workloads, NetworkPolicy, PodDisruptionBudget, pod "
+        "and node affinity, topology spread), `nodeSelector`, "
         "and a StatefulSet's volumeClaimTemplates metadata (`app: yes`, `version: 2`). "
         "A null value silently becomes an empty string, or deletes the key on `kubectl apply`. "
         "A Flux variable whose default is a boolean or a number (`${DEBUG:=true}`, `\"${TEAM:=123}\"`) has the "
@@ -87,8 +88,10 @@ def check(ctx):
 
 
 def _judge(ctx, m, what: str, flux: bool, skip):
-    """Report every value of the string map ``m`` that is not a string; ``what`` names the field (label, selector…)."""
-    for key, value in m.items():
+    """Report every value of the string map (or list) ``m`` that is not a string; ``what`` names the
+    field (label, selector, matchExpressions values…)."""
+    entries = enumerate(m) if isinstance(m, list) else m.items()
+    for key, value in entries:
         if key == skip:
             continue
         if isinstance(value, str):
@@ -96,14 +99,15 @@ def _judge(ctx, m, what: str, flux: bool, skip):
                 _flux_value(ctx, what, m, key, value)
             continue
         if isinstance(value, (dict, list)):
-            ctx.report(value_of(m, key), f"{what} {key} has a {'mapping' if isinstance(value, dict) else 'list'} value; values must be strings")
+            ctx.report(value_of(m, key), f"{_subject(m, what, key)} has a {'mapping' if isinstance(value, dict) else 'list'} value; values must be strings")
             continue
         where = value_of(m, key)
         kind = "null" if value is None else ("boolean" if isinstance(value, bool) else "number")
         text = "" if value is None else ctx_text(ctx, where.span)
-        msg = f"{what} {key} is the YAML {kind} {text or 'null'}; the API server accepts only strings here: quote it"
+        msg = f"{_subject(m, what, key)} is the YAML {kind} {text or 'null'}; the API server accepts only strings here: quote it"
         if value is None:
-            msg = f"{what} {key} has a null value; Kubernetes stores an empty string (kubectl apply deletes the key): write \"\" or remove it"
+            deletes = "" if isinstance(m, list) else " (kubectl apply deletes the key)"
+            msg = f"{_subject(m, what, key)} has a null value; Kubernetes stores an empty string{deletes}: write \"\" or remove it"
         ctx.report(where, msg, fix=Fix(f"quote the value of {key}", (quote_scalar(ctx.source, where.span),), safe=value is not None))
 
 
@@ -118,11 +122,16 @@ def _flux_value(ctx, what, m, key, value):
         shown = f"{shown} (that is, {str(after).lower()})"  # yes/on/off are YAML 1.1 booleans
     ctx.report(
         value_of(m, key),
-        f"{what} {key} is {value}: Flux substitutes it as the YAML {kind} {shown} (kustomize build "
+        f"{_subject(m, what, key)} is {value}: Flux substitutes it as the YAML {kind} {shown} (kustomize build "
         "drops the quotes first, so quoting it here does not help) and the API server accepts only strings; keep it a "
         f"string as Flux documents: ${{quote}}{value}${{quote}} with quote: '\"' in the Kustomization's "
         "postBuild.substitute",
     )  # no fix: the edit belongs in the source and in the Kustomization
+
+
+def _subject(m, what: str, key) -> str:
+    """How a message names the value: `label team`, or `matchExpressions values[1]` in a list."""
+    return f"{what}[{key}]" if isinstance(m, list) else f"{what} {key}"
 
 
 def ctx_text(ctx, span):

@@ -200,3 +200,56 @@ def test_quoting_fix(run_cli, tmp_path):
         .replace("team: 7", 'team: "7"').replace("dns: yes", 'dns: "yes"').replace("ha: true", 'ha: "true"')
         .replace("{app: rc, v: 1}", '{app: rc, v: "1"}')
     )  # the null is left to --unsafe-fixes (an empty string is a guess); the Flux default has no fix
+
+
+EXPRESSIONS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+    matchExpressions:
+      - {key: tier, operator: In, values: [yes, "2", 3]}
+  template:
+    metadata:
+      labels: {app: web, tier: "2"}
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - key: zone
+                    operator: In
+                    values:
+                      - 1
+                      - ~
+                      - eu-1
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 1
+              preference:
+                matchExpressions: [{key: gen, operator: NotIn, values: [2.5]}]
+      containers: [{name: web, image: nginx:1.27}]
+"""
+
+
+def test_match_expression_values_are_strings(tmp_path):
+    """LabelSelectorRequirement.Values and NodeSelectorRequirement.Values are []string."""
+    q = "; the API server accepts only strings here: quote it"
+    assert found(tmp_path, EXPRESSIONS) == [
+        (9, 44, "matchExpressions values[0] is the YAML boolean yes" + q),
+        (9, 54, "matchExpressions values[2] is the YAML number 3" + q),
+        (22, 25, "matchExpressions values[0] is the YAML number 1" + q),
+        (23, 25, 'matchExpressions values[1] has a null value; Kubernetes stores an empty string: write "" or remove it'),
+        (28, 73, "matchExpressions values[0] is the YAML number 2.5" + q),
+    ]
+
+
+def test_match_expression_values_quoting_fix(run_cli, tmp_path):
+    lint(tmp_path, {"x.yaml": EXPRESSIONS}, "LNK104")
+    run_cli("check", "--fix", "--select", "LNK104", "x.yaml")
+    assert (tmp_path / "x.yaml").read_text() == (
+        EXPRESSIONS.replace('[yes, "2", 3]', '["yes", "2", "3"]').replace("- 1\n", '- "1"\n').replace("[2.5]", '["2.5"]')
+    )
