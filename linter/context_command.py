@@ -61,7 +61,7 @@ def build(result, registry_rules=None) -> dict:
     from linter.model import resources_of
     from linter.rules._detect import OLDEST_KNOWN, detected
     from linter.rules._linkerd_crds import CRDS, GATEWAY_ROUTES, first_serving
-    from linter.versions import fmt, linkerd_target
+    from linter.versions import OLDEST_LINE, fmt, linkerd_target
 
     inv = result.inventory
     s = inv.settings
@@ -75,7 +75,9 @@ def build(result, registry_rules=None) -> dict:
             else {"version": None, "as_written": None, "kind": "unknown", "at": None}
         ),
     }
-    if not lv.exact and lv.judged() is lv:
+    if not lv.covered and not lv.exact:  # an edge release before the data: its line is unknown
+        targets["linkerd"]["version"] = f"older than {fmt(OLDEST_LINE)}"
+    elif not lv.exact and lv.judged() is lv:
         targets["linkerd"]["may_include"] = fmt(lv.upto)
     if lv.judged().data_note:  # a release the version data does not reach
         targets["linkerd"]["note"] = lv.judged().data_note

@@ -124,7 +124,9 @@ def parse_linkerd_version(text) -> LinkerdVersion:
         edge = tuple(int(x) for x in m.groups()[1:])
         line, upto = _edge_line(edge)
         if line is None:
-            raise VersionError(f"edge release {s} predates Linkerd 2.10")
+            # Before the oldest line the edge table holds: some release before it, like "2.9" a
+            # version the data does not cover (``covered`` is False; rules do not judge it).
+            line, upto = (2, 0), (OLDEST_LINE[0], OLDEST_LINE[1] - 1)
         return LinkerdVersion(s, line, upto, m.group(1), ("edge", edge))
     m = _LINKERD.match(s)
     if not m or int(m.group(2)) != 2:

@@ -114,3 +114,17 @@ def test_support_matrix_judges_a_newer_release_by_the_newest_row(tmp_path):
     r = lint_paths(["kind.yaml"], cwd=str(tmp_path), select=["LNK501"])
     assert [(f.rule_id, f.span.line, f.span.col, str(f.severity)) for f in r.findings] == [("LNK501", 4, 12, "error")]
     assert "older than 1.31" in r.findings[0].message
+
+
+def test_an_edge_release_before_the_data_is_treated_like_2_9(run_cli, tmp_path):
+    """An edge release older than the edge table is accepted like 2.9 (a notice, no judgment),
+    not refused: its line is unknown, so messages name the edge release itself."""
+    lv = parse_linkerd_version("edge-20.1.1")
+    assert lv.covered is False and not lv.exact
+    assert run(tmp_path, "edge-20.1.1") == [
+        ("LNK505", "pod.yaml", 6, 5, "Linkerd edge-20.1.1 is older than 2.10, the oldest release linkerd-lint has "
+         "version data for: Linkerd annotations are not checked against it"),
+    ]
+    text = run_cli("context", "--linkerd-version", "edge-20.1.1", cwd=tmp_path)
+    assert text.returncode == 0
+    assert text.stdout.splitlines()[1].startswith("  Linkerd     older than 2.10 (edge-20.1.1)  from the command line (no data")
