@@ -158,5 +158,7 @@ def _check(ctx, ann, key, role, named):
     if skip and raw == text and compact != text and all(
         e.kind in ("port", "range", "empty") for e in port_entries(compact)
     ):
-        fix = Fix(f"remove the spaces from {key}", (replace_scalar(ctx.source, value_of(ann, key).span, compact),))
+        # the entries start to bypass the proxy (no mTLS, no policy): as the text asks, but a reviewer decides
+        fix = Fix(f"remove the spaces from {key}", (replace_scalar(ctx.source, value_of(ann, key).span, compact),),
+                  safe=False)
     ctx.report(where, f"{key}: {problem}{more}; {consequence}", fix=fix)

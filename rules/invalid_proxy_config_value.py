@@ -4,7 +4,7 @@ from linter.fixes import replace_scalar
 from linter.rule import Example, Fix, Severity, rule
 from linter.values import resolve_vars
 
-from ._common import mapping, metadata_maps
+from ._common import mapping, metadata_maps, widens_exposure
 from ._config_values import judge
 
 
@@ -96,5 +96,7 @@ def check(ctx):
             where = value_of(ann, key)
             fix = None
             if fix_value is not None and "${" not in raw:
-                fix = Fix(f"set {key} to {fix_value}", (replace_scalar(ctx.source, where.span, fix_value),))
+                # a policy that starts to apply and is not deny opens the pod: a reviewer decides
+                fix = Fix(f"set {key} to {fix_value}", (replace_scalar(ctx.source, where.span, fix_value),),
+                          safe=not widens_exposure(key, fix_value))
             ctx.report(where, message, fix=fix, severity=severity)

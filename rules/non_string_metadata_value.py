@@ -4,7 +4,7 @@ from linter.fixes import quote_scalar
 from linter.rule import Example, Fix, Severity, rule
 from linter.values import resolve_vars, substituted
 
-from ._common import mapping, metadata_maps
+from ._common import mapping, metadata_maps, widens_exposure
 from ._string_maps import string_maps
 
 _NO_SUBSTITUTE = "kustomize.toolkit.fluxcd.io/substitute"
@@ -108,7 +108,9 @@ def _judge(ctx, m, what: str, flux: bool, skip):
         if value is None:
             deletes = "" if isinstance(m, list) else " (kubectl apply deletes the key)"
             msg = f"{_subject(m, what, key)} has a null value; Kubernetes stores an empty string{deletes}: write \"\" or remove it"
-        ctx.report(where, msg, fix=Fix(f"quote the value of {key}", (quote_scalar(ctx.source, where.span),), safe=value is not None))
+        # quoting makes the value valid: a skip-ports annotation then starts to bypass the proxy
+        safe = value is not None and not (what == "annotation" and isinstance(key, str) and widens_exposure(key, value))
+        ctx.report(where, msg, fix=Fix(f"quote the value of {key}", (quote_scalar(ctx.source, where.span),), safe=safe))
 
 
 def _flux_value(ctx, what, m, key, value):

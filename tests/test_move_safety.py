@@ -61,3 +61,18 @@ def test_fix_applies_only_the_safe_move(run_cli, tmp_path):
     run_cli("check", "--fix", "--unsafe-fixes", "--select", "LNK102", "d.yaml")
     head, template = (tmp_path / "d.yaml").read_text().split("  template:")
     assert "config.linkerd.io" not in head and "skip-inbound-ports" in template
+
+
+def test_value_fixes_that_open_the_pod_are_unsafe(tmp_path):
+    """LNK205 corrects a policy the injector ignores; the corrected one applies: unsafe unless it is deny.
+    LNK104 quotes a number; a skip-ports annotation then starts to bypass the proxy: unsafe."""
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    linkerd.io/inject: enabled\n"
+        "    config.linkerd.io/default-inbound-policy: {policy}\n    config.linkerd.io/skip-outbound-ports: 3306\n"
+        "    example.com/port: 3306\nspec:\n  containers: [{{name: a, image: b}}]\n"
+    )
+    assert fixes(tmp_path, pod.format(policy="All-Unauthenticated"), "LNK205") == {"config.linkerd.io/default-inbound-policy": False}
+    assert fixes(tmp_path, pod.format(policy="Deny"), "LNK205") == {"config.linkerd.io/default-inbound-policy": True}
+    found = lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK104"]).findings
+    assert {f.message.split(" ")[1]: f.fix.safe for f in found} == {
+        "config.linkerd.io/skip-outbound-ports": False, "example.com/port": True}

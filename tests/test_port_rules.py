@@ -108,7 +108,10 @@ def test_skip_ports_spaces_are_fixed(tmp_path):
     r = lint(tmp_path, {"ns.yaml": NS, "app.yaml": app}, "LNK302")
     assert places(r, "LNK302") == [("app.yaml", *at(app, "587"))]
     assert "(and 1 more)" in messages(r)[0]
+    # the fix makes 587 and 4000-4010 bypass the proxy: unsafe, so plain --fix leaves it to a reviewer
     cli(tmp_path, "--select", "LNK302", "--fix", "app.yaml")
+    assert '"25, 587,  4000 - 4010"' in (tmp_path / "app.yaml").read_text()
+    cli(tmp_path, "--select", "LNK302", "--fix", "--unsafe-fixes", "app.yaml")
     assert 'skip-outbound-ports: "25,587,4000-4010"' in (tmp_path / "app.yaml").read_text()
     assert places(lint(tmp_path, {}, "LNK302")) == []
 
