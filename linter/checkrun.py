@@ -98,7 +98,9 @@ class CheckRun:
             run, raw_of = fix_mod.runner(engine, self.targets, self.context, self._engine_stdin())
             keep = (lambda fs: base.split(fs, self.cwd)[0]) if base is not None else None
             self.outcome = fix_mod.fix_run(run, raw_of, unsafe=unsafe, keep=keep)
-            self.result = self.outcome.result
+            # --diff writes nothing: its reports (and a baseline) describe the files on disk,
+            # not the text the fixes would make
+            self.result = self.outcome.first if diff else self.outcome.result
             self._fix_notes()
             if diff:
                 self.diff = "".join(fix_mod.unified_diff(ff) for _, ff in sorted(self.outcome.files.items()))

@@ -181,6 +181,7 @@ class Outcome:
     rejected: list = field(default_factory=list)  # (finding, reason)
     unsettled: list = field(default_factory=list)  # display paths still changing when the passes ran out
     passes: int = 0  # the pass budget of the run (see MAX_PASSES)
+    first: object = None  # the RunResult of the first pass: the files as they are on disk
 
     @property
     def fixed(self) -> int:
@@ -202,8 +203,11 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
     unsettled: list = []
     budget = max_passes
     n = 0
+    first = None
     while True:
         result = run(contents)
+        if first is None:
+            first = result
         findings = keep(result.findings) if keep else result.findings
         todo: dict = {}
         for f in findings:
@@ -244,7 +248,7 @@ def fix_run(run, raw_of, *, unsafe: bool = False, keep=None, max_passes: int = M
             progress = True
         if not progress:
             break
-    return Outcome(result, files, rejected, unsettled, budget)
+    return Outcome(result, files, rejected, unsettled, budget, first)
 
 
 def _key(f) -> tuple:

@@ -524,3 +524,27 @@ def test_a_comment_above_a_moved_entry_moves_with_it(run_cli, tmp_path):
               containers: [{name: api, image: "nginx:1"}]
         """)
     assert run_cli("check", "--diff", "--select", "LNK102", "web.yaml").stdout == ""
+
+
+def test_diff_reports_describe_the_files_on_disk(run_cli, tmp_path):
+    """--diff writes nothing, so the reports written beside the diff (and a baseline) describe the
+    file as it is, not as the fixes would make it."""
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+        "    # memory for the proxy\n    config.linkerd.io/proxy-memory-limit: 256Mi\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n"
+        "      annotations:\n        linkerd.io/inject: \"true\"\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n"
+    )
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "d.yaml").write_text(text)
+    on_disk = run_cli("check", "-q", "--select", "LNK101,LNK102", "d.yaml").stdout
+    assert on_disk.splitlines() == [
+        "d.yaml:7:5: LNK102 [error] config.linkerd.io/proxy-memory-limit on the Deployment's own metadata is never seen "
+        "by the proxy injector; put it on the pod template's annotations",
+        "d.yaml:14:28: LNK101 [error] linkerd.io/inject is 'true': not one of enabled, ingress, disabled, so this pod "
+        "is not injected; did you mean enabled?",
+    ]
+    proc = run_cli("check", "-q", "--diff", "--select", "LNK101,LNK102", "-f", "text", "-o", "report.txt", "d.yaml")
+    assert proc.returncode == 1 and proc.stdout.startswith("--- a/d.yaml")
+    assert (tmp_path / "report.txt").read_text() == on_disk
+    assert (tmp_path / "d.yaml").read_text() == text
