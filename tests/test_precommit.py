@@ -11,6 +11,7 @@ installs the hook environment once and reuses it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -153,11 +154,13 @@ def test_hook_passes_on_a_good_manifest(hook_repo, pre_commit_home, tmp_path):
 
 
 def test_hook_fails_on_a_bad_manifest(hook_repo, pre_commit_home, tmp_path):
-    repo = make_repo(tmp_path, {"ns.yaml": BAD, "notes.txt": "linkerd.io/inject: true\n"})
-    proc = run_hook(hook_repo, pre_commit_home, repo, "linkerd-lint", ["ns.yaml", "notes.txt"])
+    as_json = json.dumps(yaml.safe_load(BAD), indent=2) + "\n"  # kubectl reads JSON manifests too
+    repo = make_repo(tmp_path, {"ns.yaml": BAD, "ns.json": as_json, "notes.txt": "linkerd.io/inject: true\n"})
+    proc = run_hook(hook_repo, pre_commit_home, repo, "linkerd-lint", ["ns.yaml", "ns.json", "notes.txt"])
     assert proc.returncode == 1
     assert "ns.yaml:6:24: LNK101 [error]" in proc.stdout
-    assert "notes.txt" not in proc.stdout  # types: [yaml]
+    assert "ns.json:7:28: LNK101 [error]" in proc.stdout
+    assert "notes.txt" not in proc.stdout  # types_or: [yaml, json]
 
 
 def test_fix_hook_rewrites_the_file(hook_repo, pre_commit_home, tmp_path):
@@ -198,7 +201,7 @@ def test_readme_config_names_real_hooks():
         manifest = validate(yaml.safe_load(fh), MANIFEST_SCHEMA)
     hooks = {h["id"]: h for h in manifest}
     assert set(hooks) == {"linkerd-lint", "linkerd-lint-fix"}
-    assert all(h["require_serial"] and h["types"] == ["yaml"] for h in hooks.values())
+    assert all(h["require_serial"] and h["types_or"] == ["yaml", "json"] for h in hooks.values())
     with open(os.path.join(ROOT, "docs", "pre-commit.md")) as fh:
         doc = fh.read()
     block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
