@@ -399,3 +399,17 @@ def test_latency_benchmark_fails_when_the_target_is_missed(monkeypatch, capsys):
         assert ("NOT met" in capsys.readouterr().out) == bool(code)
         assert bench.main(["--json"]) == code
         assert f'"target_met": {"false" if code else "true"}' in capsys.readouterr().out
+
+
+def test_a_bad_editor_setting_keeps_the_project_configuration(tmp_path):
+    """An editor setting the configuration refuses is dropped, not the project's configuration with it."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".linkerd-lint.yaml").write_text("ignore: [LNK201]\n")
+    (tmp_path / "web.yaml").write_text(DEPLOY)
+    (tmp_path / "ns.yaml").write_text(NS)
+    ws = Workspace(str(tmp_path), options={"linkerdVersion": "banana"})
+    ws.begin_indexing()
+    ws.install_index(ws.build_index(), ws.engine)
+    assert ws.problem.startswith("linkerd-lint: ") and ws.problem.endswith("; ignoring the editor settings (linkerdVersion)")
+    assert "banana" in ws.problem
+    assert rules_of(ws.lint("web.yaml", DEPLOY)) == []  # the project still ignores LNK201

@@ -71,8 +71,18 @@ class Workspace:
         try:
             settings = load_settings(self.root, config, overrides)
         except LintError as e:
-            self.problem = f"linkerd-lint: {e}; using the default settings"
-            settings = _defaults(self.root)
+            settings = None
+            if overrides:
+                # A bad editor setting must not throw the project's configuration away with it
+                try:
+                    settings = load_settings(self.root, config, {})
+                    names = ", ".join(k for k, v in self.options.items() if k in OPTION_KEYS and v)
+                    self.problem = f"linkerd-lint: {e}; ignoring the editor settings ({names})"
+                except LintError:
+                    pass
+            if settings is None:
+                self.problem = f"linkerd-lint: {e}; using the default settings"
+                settings = _defaults(self.root)
         try:
             registry = load_registry(settings)
         except Exception as e:  # noqa: BLE001 - a broken rule pack must not take the server down
