@@ -351,7 +351,10 @@ def test_service_and_route_annotations_have_owners():
 def test_hover_text_depends_on_whose_annotation_it_is():
     md = knowledge.annotation_markdown("config.linkerd.io/opaque-ports", (2, 18), "service")
     assert md.startswith("**`config.linkerd.io/opaque-ports`** — Linkerd Service annotation, read by the destination")
-    assert "read from the pod template" not in md and "the Service's port names" in md
+    assert "read from the pod template" not in md and "named ports" not in md
+    # names are the pods' business: the policy controller drops a Service's list that holds one (LNK305)
+    assert "- **Value:** a comma-separated list of port numbers and `lo-hi` ranges; a port name makes the policy " \
+           "controller drop the whole list (LNK305)" in md
     md = knowledge.annotation_markdown("config.linkerd.io/opaque-ports", (2, 18), "pod")
     assert md.startswith("**`config.linkerd.io/opaque-ports`** — Linkerd annotation, read from the pod template")
     md = knowledge.annotation_markdown("config.linkerd.io/proxy-cpu-limit", (2, 18), "service")

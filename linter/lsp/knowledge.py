@@ -85,10 +85,12 @@ OPAQUE_PORTS = "config.linkerd.io/opaque-ports"
 # without one (pkg/inject/inject.go CreateOpaquePortsPatch, IsService).
 _SERVICE_OPAQUE = (
     "Linkerd Service annotation, read by the destination and policy controllers",
-    "Ports of this Service whose traffic meshed clients send without protocol detection; a name is one of "
-    "the Service's port names. Replaces the default list. The pods' own annotation governs connections "
-    "made to them directly.",
+    "Ports of this Service whose traffic meshed clients send without protocol detection. Replaces the "
+    "default list. The pods' own annotation governs connections made to them directly.",
     "yes, from 2.11: the proxy injector copies the Namespace's value onto a Service created without one",
+    # policy-controller/k8s/index/src/ports.rs parse_portset refuses names and the whole set with them
+    "a comma-separated list of port numbers and `lo-hi` ranges; a port name makes the policy controller "
+    "drop the whole list (LNK305)",
 )
 _ROUTE_KEYS = ("retry.linkerd.io/", "timeout.linkerd.io/")  # also read from HTTPRoutes and GRPCRoutes
 
@@ -109,7 +111,7 @@ def annotation_markdown(key: str, target: tuple | None = None, owner: str | None
     lines = [f"**`{key}`** — {where}", "", doc, ""]
     if meta.where == "written":
         return "\n".join(lines).strip() + "\n"
-    lines.append(f"- **Value:** {value_text(meta)}")
+    lines.append(f"- **Value:** {_SERVICE_OPAQUE[3] if service_opaque else value_text(meta)}")
     if meta.default:
         lines.append(f"- **Default:** {meta.default if ' ' in meta.default else f'`{meta.default}`'}")
     lines.append(f"- **Read by:** {versions_text(meta)}")
