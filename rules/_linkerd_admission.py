@@ -1,7 +1,7 @@
 """The checks Linkerd's validating webhooks make in code, beyond what a JSON Schema says.
 
-Each function takes the object's ``spec`` (located YAML) and the target Linkerd version
-and yields ``(path, on, message)``: a path from the object root, whether to point at
+Each function takes the object's ``spec`` (located YAML), its apiVersion's version and the
+target Linkerd version (a ``linter.versions.LinkerdVersion``) and yields ``(path, on, message)``: a path from the object root, whether to point at
 the value or the key there, and the sentence.  Sources (linkerd/linkerd2 HEAD, checked
 against the release tags where noted):
 
@@ -22,6 +22,7 @@ import re
 from linter.lazyre import pattern
 from linter.located import YMap, YSeq
 from linter.values import resolve_vars
+from linter.versions import fmt
 
 POLICY = "policy.linkerd.io"
 GATEWAY = "gateway.networking.k8s.io"
@@ -154,8 +155,23 @@ def server(spec, version, target):
             )
 
 
+# (group, kind, first release whose policy validator admits it).  A Gateway API HTTPRoute is read as a
+# target by the policy index from 2.14, but validate_policy_target (admission.rs, 2.12-2.18) admits only
+# Server, policy.linkerd.io HTTPRoute, GRPCRoute (2.16+) and Namespace: "invalid targetRef kind".  It
+# was removed by linkerd/linkerd2 cdff9e2f6 (#13962), first in edge-25.5.1, the first edge after
+# version-2.18 (edge-25.4.4), and in version-2.19.
 _AP_TARGETS = ((POLICY, "Server", (2, 12)), ("core", "Namespace", (2, 12)), (POLICY, "HTTPRoute", (2, 12)),
-               (GATEWAY, "HTTPRoute", (2, 14)), (GATEWAY, "GRPCRoute", (2, 16)))
+               (GATEWAY, "HTTPRoute", (2, 19)), (GATEWAY, "GRPCRoute", (2, 16)))
+
+
+def _target_name(target) -> str:
+    return fmt(target.line) if target.exact else target.text
+
+
+def _before(target, since) -> bool:
+    """Is the target certainly older than ``since``?  An edge release cut between two lines may hold
+    the feature or not: unsure, so not older (the rule stays quiet)."""
+    return target.upto < since
 _AUTHN_KINDS = ((POLICY, "MeshTLSAuthentication"), (POLICY, "NetworkAuthentication"), ("core", "ServiceAccount"))
 
 
@@ -172,14 +188,22 @@ def authorization_policy(spec, version, target):
                     f"group, so the policy validator rejects it; add `group: {group}`"
                 )
             else:
+                gateway = "/".join(k for g, k, since in _AP_TARGETS if g == GATEWAY and not _before(target, since))
                 yield where, "value", (
                     f"targetRef {_canonical(ref)} is not a kind an AuthorizationPolicy can target: use a Server or an "
-                    "HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API HTTPRoute/GRPCRoute"
+                    + (f"HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API {gateway}" if gateway
+                       else "HTTPRoute (policy.linkerd.io) or a Namespace")
                 )
-        elif target < hit[2]:
+        elif _before(target, hit[2]) and hit[:2] == (GATEWAY, "HTTPRoute"):
             yield where, "value", (
-                f"targeting a {hit[0]} {hit[1]} needs Linkerd {hit[2][0]}.{hit[2][1]} or later "
-                f"(the target is {target[0]}.{target[1]})"
+                "the policy validator of Linkerd before 2.19 rejects a gateway.networking.k8s.io HTTPRoute target "
+                "(\"invalid targetRef kind\"), although 2.14-2.18 route with such HTTPRoutes: target Linkerd's own "
+                f"HTTPRoute (`group: policy.linkerd.io`) instead (the target is {_target_name(target)})"
+            )
+        elif _before(target, hit[2]):
+            yield where, "value", (
+                f"targeting a {hit[0]} {hit[1]} needs Linkerd {fmt(hit[2])} or later "
+                f"(the target is {_target_name(target)})"
             )
     refs = _seq(spec.get("requiredAuthenticationRefs"))
     seen: dict = {}
@@ -252,8 +276,8 @@ def meshtls_authentication(spec, version, target):
             continue
         where = ("spec", "identities", i)
         why = identity_problem(text)
-        if why is None and text.startswith("spiffe://") and target < (2, 15):
-            why = f"SPIFFE ids are accepted from Linkerd 2.15 (the target is {target[0]}.{target[1]})"
+        if why is None and text.startswith("spiffe://") and _before(target, (2, 15)):
+            why = f"SPIFFE ids are accepted from Linkerd 2.15 (the target is {_target_name(target)})"
         if why:
             yield where, "value", f"identity {text!r} is invalid: {why}"
     for i, ref in enumerate(_seq(spec.get("identityRefs"))):
@@ -447,7 +471,7 @@ def _matches(match, path: tuple, kind: str):
 
 
 def service_profile(spec, version, target):
-    if target < (2, 11) and not _seq(spec.get("routes")):
+    if _before(target, (2, 11)) and not _seq(spec.get("routes")):
         yield ("spec",), "container", "Linkerd 2.10's ServiceProfile validator rejects a profile without routes"
     for i, route in enumerate(_seq(spec.get("routes"))):
         if not isinstance(route, YMap):

@@ -37,6 +37,9 @@ _KINDS = ("AuthorizationPolicy", "EgressNetwork", "ExternalWorkload", "HTTPLocal
         "linkerd/linkerd2 policy-controller/runtime/src/admission.rs (Validate impls: AuthorizationPolicySpec, "
         "MeshTLSAuthenticationSpec, ServerSpec, NetworkAuthenticationSpec, EgressNetworkSpec, ServerAuthorizationSpec, "
         "HttpRouteSpec, RateLimitPolicySpec)",
+        "linkerd/linkerd2 policy-controller/runtime/src/admission.rs at version-2.18 (validate_policy_target: Server, "
+        "policy.linkerd.io HTTPRoute, GRPCRoute, Namespace) and commit cdff9e2f6 (#13962, first in edge-25.5.1 and "
+        "version-2.19), which lets a gateway.networking.k8s.io HTTPRoute be the target",
         "linkerd/linkerd2 policy-controller/runtime/src/validation.rs (validate_identity)",
         "linkerd/linkerd2 policy-controller/k8s/api/src/policy.rs (targets_kind), policy/server.rs (ProxyProtocol, Port)",
         "linkerd/linkerd2 policy-controller/k8s/index/src/routes/http.rs (path_match, req_redirect)",
@@ -133,7 +136,9 @@ def check(ctx):
     spec = res.data.get("spec")
     if not isinstance(spec, YMap) or res.kind not in admission.CHECKS:
         return
-    for path, on, message in admission.CHECKS[res.kind](spec, version, ctx.settings.linkerd_version):
+    from linter.versions import linkerd_target
+
+    for path, on, message in admission.CHECKS[res.kind](spec, version, linkerd_target(ctx.settings)):
         if any(path[: len(r)] == r for r in reported if r):
             continue  # the schema already explained what is wrong there
         ctx.report(schemacheck.locate(res.data, path, on, res.anchor), message)

@@ -432,7 +432,54 @@ def test_authorization_policy_references(tmp_path):
                           "NetworkAuthentication (policy.linkerd.io) or a ServiceAccount"),
         (17, 1, "error", "`spec` is missing the required field `requiredAuthenticationRefs`"),
         (18, 34, "error", "targetRef Deployment.apps is not a kind an AuthorizationPolicy can target: use a Server or an "
-                          "HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API HTTPRoute/GRPCRoute"),
+                          "HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API GRPCRoute"),
+    ]
+
+
+GATEWAY_ROUTE_TARGET = """\
+    apiVersion: policy.linkerd.io/v1alpha1
+    kind: AuthorizationPolicy
+    metadata: {name: a, namespace: shop}
+    spec:
+      targetRef: {group: gateway.networking.k8s.io, kind: HTTPRoute, name: web}
+      requiredAuthenticationRefs: [{kind: ServiceAccount, name: x}]
+    """
+
+
+@pytest.mark.parametrize("version,target", [("2.18", "2.18"), ("2.14", "2.14"), ("2.12", "2.12"),
+                                            ("edge-25.4.4", "2.18"), ("stable-2.14.10", "2.14")])
+def test_gateway_httproute_target_rejected_before_2_19(tmp_path, version, target):
+    # validate_policy_target (admission.rs, 2.12-2.18) admits no gateway.networking.k8s.io HTTPRoute;
+    # linkerd/linkerd2 cdff9e2f6 removed it (edge-25.5.1, version-2.19).
+    assert lnk601(tmp_path, GATEWAY_ROUTE_TARGET, **{"linkerd-version": version}) == [
+        (5, 55, "error", "the policy validator of Linkerd before 2.19 rejects a gateway.networking.k8s.io HTTPRoute "
+                         "target (\"invalid targetRef kind\"), although 2.14-2.18 route with such HTTPRoutes: target "
+                         f"Linkerd's own HTTPRoute (`group: policy.linkerd.io`) instead (the target is {target})"),
+    ]
+
+
+@pytest.mark.parametrize("version", ["2.19", "2.20", "version-2.19", "edge-25.5.1",
+                                     # cut after 2.18 (edge-25.4.4): unsure which side, so quiet
+                                     "edge-25.8.2"])
+def test_gateway_httproute_target_accepted_from_2_19(tmp_path, version):
+    assert lnk601(tmp_path, GATEWAY_ROUTE_TARGET, **{"linkerd-version": version}) == []
+
+
+def test_policy_httproute_target_accepted_on_2_18(tmp_path):
+    text = GATEWAY_ROUTE_TARGET.replace("gateway.networking.k8s.io", "policy.linkerd.io")
+    assert lnk601(tmp_path, text, **{"linkerd-version": "2.18"}) == []
+
+
+@pytest.mark.parametrize("version,suggestion", [
+    ("2.19", "HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API HTTPRoute/GRPCRoute"),
+    ("2.16", "HTTPRoute (policy.linkerd.io), a Namespace, or a Gateway API GRPCRoute"),
+    ("2.15", "HTTPRoute (policy.linkerd.io) or a Namespace"),
+])
+def test_wrong_target_kind_suggests_what_the_version_admits(tmp_path, version, suggestion):
+    text = GATEWAY_ROUTE_TARGET.replace("{group: gateway.networking.k8s.io, kind: HTTPRoute", "{group: apps, kind: Deployment")
+    assert lnk601(tmp_path, text, **{"linkerd-version": version}) == [
+        (5, 34, "error", f"targetRef Deployment.apps is not a kind an AuthorizationPolicy can target: use a Server or "
+                         f"an {suggestion}"),
     ]
 
 
