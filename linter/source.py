@@ -131,8 +131,9 @@ def go_scalar(text: str) -> tuple:
             f = float(plain)
             if abs(f) != _INF:
                 return _FLOAT, f
-        if n is not None and plain[0] not in "+-":
-            return _INT, n  # a hex/octal/binary integer beyond 64 bits: a big.Int in this fork
+        # A hex/octal/binary integer beyond 64 bits (an Ethereum address 0x742d...) stays a
+        # string: released go-yaml v2 (sigs.k8s.io/yaml v1.4.0 goyaml.v2, go.yaml.in/yaml/v2)
+        # has no big.Int branch.
     return _STR, text
 
 

@@ -22,7 +22,7 @@ B, I, F, N, S = "bool", "int", "float", "null", "str"
         # integers: strconv.ParseInt(s, 0, 64) after dropping underscores
         ("8080", I, 8080), ("-0", I, 0), ("+12", I, 12), ("017", I, 15), ("0o17", I, 15), ("0O17", I, 15),
         ("0x1F", I, 31), ("0b101", I, 5), ("-0b101", I, -5), ("1_000", I, 1000), ("0", I, 0),
-        ("18446744073709551615", I, 2**64 - 1), ("0xFFFFFFFFFFFFFFFFFF", I, 2**72 - 1),
+        ("18446744073709551615", I, 2**64 - 1),
         # floats: yamlStyleFloat (PyYAML needs a dot and a signed exponent)
         ("1e3", F, 1000.0), ("1E+3", F, 1000.0), ("1.", F, 1.0), (".5", F, 0.5), ("+.5", F, 0.5), ("3.14", F, 3.14),
         ("08", F, 8.0), ("09.5", F, 9.5), ("99999999999999999999", F, 1e20), ("-.inf", F, -math.inf),
@@ -31,7 +31,11 @@ B, I, F, N, S = "bool", "int", "float", "null", "str"
         ("2024-01-01T10:00:00Z", S, "2024-01-01T10:00:00Z"), ("=", S, "="),
         # strings either way
         ("1e", S, "1e"), ("1e999", S, "1e999"), (".5_0", S, ".5_0"), (".Nan", S, ".Nan"), ("0x", S, "0x"),
-        ("1.2.3", S, "1.2.3"), ("-0xFFFFFFFFFFFFFFFFFF", S, "-0xFFFFFFFFFFFFFFFFFF"), ("0.5cores", S, "0.5cores"),
+        ("1.2.3", S, "1.2.3"), ("-0xFFFFFFFFFFFFFFFFFF", S, "-0xFFFFFFFFFFFFFFFFFF"),
+        # hex/octal/binary beyond 64 bits: released go-yaml v2 has no big.Int, so strings
+        ("0xFFFFFFFFFFFFFFFFFF", S, "0xFFFFFFFFFFFFFFFFFF"), ("0o7777777777777777777777777", S, "0o7777777777777777777777777"),
+        ("0b" + "1" * 65, S, "0b" + "1" * 65), ("0x742d35Cc6634C0532925a3b844Bc454e4438f44e", S, "0x742d35Cc6634C0532925a3b844Bc454e4438f44e"),
+        ("0.5cores", S, "0.5cores"),
         ("v1", S, "v1"), ("128Mi", S, "128Mi"), ("+", S, "+"), ("<<", S, "<<"),
     ],
 )
@@ -101,3 +105,18 @@ def test_on_as_a_key_is_the_key_true(tmp_path):
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  on: a\n  \"true\": b\n"
     result = lint(tmp_path, {"c.yaml": text}, "LNK002")
     assert [(f.span.line, f.span.col) for f in result.findings] == [at(text, '"true"')]
+
+
+def test_hex_wider_than_64_bits_is_a_string_value(tmp_path):
+    # An Ethereum address or a long commit id as a label value: go-yaml v2 gives up on the
+    # integer and keeps the text, so the API server accepts it; a hex number that fits is still one.
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\n  labels:\n"
+        "    wallet: 0x742d35Cc6634C0532925a3b844Bc454e4438f44e\n"
+        "    big: 0o7777777777777777777777777\n"
+        "    small: 0x1F\n"
+        "  annotations:\n    commit: 0x1234567890abcdef1234\n"
+    )
+    result = lint(tmp_path, {"c.yaml": text}, "LNK104")
+    assert [(f.span.line, f.span.col) for f in result.findings] == [at(text, "0x1F")]
+    assert messages(result) == ["label small is the YAML number 0x1F; the API server accepts only strings here: quote it"]
