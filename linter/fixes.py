@@ -6,6 +6,9 @@ one we cannot edit without guessing, e.g. flow-style mappings); the fixer applie
 
 from __future__ import annotations
 
+import re
+
+from linter.lazyre import pattern
 from linter.located import Span, YMap, YSeq
 from linter.rule import Edit
 
@@ -99,9 +102,26 @@ def _within(inner: Span, outer: Span) -> bool:
     return (outer.line, outer.col) <= (inner.line, inner.col) <= (outer.end_line, outer.end_col)
 
 
+def _shared(source, container: YMap) -> bool:
+    """Whether ``container`` carries an anchor that an alias elsewhere in the file repeats
+    (``labels: &pod {...}`` and ``selector: *pod``): removing an entry here removes it there
+    too, from an object the finding is not about."""
+    if container.span is None or "*" not in source.text:
+        return False
+    line = source.lines[container.span.line - 1]
+    # the node's span starts at its anchor (`&name {a: b}`, or `&name` ending the line of a block map)
+    m = _ANCHOR.match(line, container.span.col - 1)
+    return m is not None and re.search(r"\*" + re.escape(m.group(1)) + r"(?![^\s,\]}])", source.text) is not None
+
+
+_ANCHOR = pattern(r"&([^\s,\[\]{}]+)")
+
+
 def _entry_lines(source, container: YMap, key):
     """(first, last) line of a block-mapping entry whose key starts its line, else None."""
     if not _is_block(source, container) or key not in container.spans or key not in container:
+        return None
+    if _shared(source, container):
         return None
     kspan, vspan = container.spans[key]
     if container.span is not None and not _within(kspan, container.span):
@@ -317,6 +337,8 @@ def rename_key(source, container: YMap, key, new: str) -> Edit | None:
     ``<<``, an alias's anchor elsewhere, a complex ``?`` key).
     """
     if not isinstance(key, str) or key not in container or new in container or container.span is None:
+        return None
+    if _shared(source, container):
         return None
     span = container.key_span(key)
     if span is None or span.line != span.end_line or not _within(span, container.span):

@@ -76,3 +76,41 @@ def test_value_fixes_that_open_the_pod_are_unsafe(tmp_path):
     found = lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK104"]).findings
     assert {f.message.split(" ")[1]: f.fix.safe for f in found} == {
         "config.linkerd.io/skip-outbound-ports": False, "example.com/port": True}
+
+
+ALIASED = """apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop}
+  spec:
+    selector:
+      matchLabels: {app: web}
+    template:
+      metadata:
+        labels: &podlabels
+          app: web
+          linkerd.io/inject: enabled
+      spec:
+        containers: [{name: web, image: "nginx:1"}]
+- apiVersion: v1
+  kind: Service
+  metadata: {name: web, namespace: shop}
+  spec:
+    selector: *podlabels
+    ports: [{port: 80}]
+"""
+
+
+def test_no_fix_edits_a_map_an_alias_repeats(tmp_path):
+    """Moving linkerd.io/inject out of an anchored labels map would also take it out of the
+    Service selector that aliases the map: another object, which the finding is not about."""
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "d.yaml").write_text(ALIASED)
+    [f] = [f for f in lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK103"]).findings]
+    assert (f.span.line, f.span.col, f.fix) == (14, 11, None)
+    # the control: the same anchor with no alias repeating it is fixed as usual
+    (tmp_path / "d.yaml").write_text(ALIASED.replace("selector: *podlabels", "selector: {app: web}"))
+    [f] = [f for f in lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK103"]).findings]
+    assert f.fix is not None and f.fix.safe
