@@ -243,7 +243,7 @@ def _compile(schema, source, index, entry):
     except jsonschema.SchemaError as e:
         where = "/".join(str(p) for p in e.absolute_path)
         _fail(source, index, entry, f"invalid schema{' at ' + where if where else ''}: {e.message}")
-    problem = _unresolved_ref(schema, cls)
+    problem = _unresolved_ref(schema, cls) or _ref_cycle(schema, cls)
     if problem:
         _fail(source, index, entry, problem)
     return cls(schema)
@@ -255,16 +255,11 @@ _SCHEMA_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitio
 _DATA_KEYWORDS = frozenset(("enum", "const", "default", "examples"))
 
 
-def _unresolved_ref(schema, cls) -> str | None:
-    """The first local ``$ref`` that points nowhere, described; jsonschema only finds out while validating.
-
-    Every ``$ref`` is looked up with jsonschema's own resolver (``referencing``), from the base
-    URI in force where it is written (an ``$id`` on the way changes it).
-    """
-    if not isinstance(schema, dict):
-        return None
+def _nodes(schema, cls):
+    """Every subschema of ``schema`` as ``(node, resolver, path)``, each with the resolver in force
+    where it is written (an ``$id`` on the way changes the base URI), via jsonschema's own
+    resolver (``referencing``)."""
     from referencing import Registry
-    from referencing.exceptions import Unresolvable
     from referencing.jsonschema import specification_with
 
     spec = specification_with(cls.META_SCHEMA.get("$schema") or cls.META_SCHEMA.get("id"))
@@ -278,14 +273,7 @@ def _unresolved_ref(schema, cls) -> str | None:
             continue
         if path and isinstance(spec.id_of(node), str):
             resolver = resolver.in_subresource(spec.create_resource(node))
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            try:
-                resolver.lookup(ref)
-            except Unresolvable as e:
-                where = "/".join(str(p) for p in path)
-                reason = f" ({e})" if str(e) and ref not in str(e) else ""
-                return f"schema: $ref {ref!r}{' at ' + where if where else ''} points nowhere{reason}"
+        yield node, resolver, path
         children = []
         for key, value in node.items():
             if key in _DATA_KEYWORDS or not isinstance(key, str) or key.startswith("x-"):
@@ -297,7 +285,120 @@ def _unresolved_ref(schema, cls) -> str | None:
             elif isinstance(value, list):
                 children += [(v, (*path, key, i)) for i, v in enumerate(value)]
         stack.extend((child, resolver, p) for child, p in reversed(children))
+
+
+def _where(path) -> str:
+    return "/".join(str(p) for p in path)
+
+
+def _unresolved_ref(schema, cls) -> str | None:
+    """The first local ``$ref`` that points nowhere, described; jsonschema only finds out while validating."""
+    if not isinstance(schema, dict):
+        return None
+    from referencing.exceptions import Unresolvable
+
+    for node, resolver, path in _nodes(schema, cls):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable as e:
+                where = _where(path)
+                reason = f" ({e})" if str(e) and ref not in str(e) else ""
+                return f"schema: $ref {ref!r}{' at ' + where if where else ''} points nowhere{reason}"
     return None
+
+
+# Keywords that apply their subschemas to the very value being checked (not to a property or an
+# item of it); a `$ref` loop made only of these never ends: jsonschema recurses until Python's
+# stack runs out.  ("then"/"else" belong to "if", which jsonschema lists as the keyword.)
+_REFS = ("$ref", "$dynamicRef", "$recursiveRef")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+_IN_PLACE_MANY = ("allOf", "anyOf", "oneOf", "extends")
+_IN_PLACE_MAPS = ("dependentSchemas", "dependencies")
+
+
+def _in_place(node, resolver, legacy):
+    """The subschemas applied to the same value as ``node``: ``(label, subschema, resolver)``."""
+    from referencing.exceptions import Unresolvable
+
+    for key in _REFS:
+        ref = node.get(key)
+        if isinstance(ref, str):
+            try:
+                resolved = resolver.lookup(ref)
+            except Unresolvable:
+                continue  # reported by _unresolved_ref ($ref) or left to jsonschema's dynamic scope
+            yield (key, ref), resolved.contents, resolved.resolver
+    if legacy and "$ref" in node:
+        return  # drafts 3-7 ignore the siblings of $ref
+    for key in _IN_PLACE_ONE:
+        if isinstance(node.get(key), dict):
+            yield None, node[key], resolver
+    for key in _IN_PLACE_MANY:
+        value = node.get(key)
+        for sub in (value if isinstance(value, list) else [value]):
+            if isinstance(sub, dict):
+                yield None, sub, resolver
+    for key in _IN_PLACE_MAPS:
+        value = node.get(key)
+        if isinstance(value, dict):
+            yield from ((None, sub, resolver) for sub in value.values() if isinstance(sub, dict))
+
+
+def _ref_cycle(schema, cls) -> str | None:
+    """A chain of references that comes back to where it started without descending into the value
+    (through properties, items, additionalProperties and the like), described; else None.
+
+    Recursion through such keywords is fine (the value is finite); a loop of ``$ref``s, or a
+    ``$ref`` to an ancestor reached through allOf/anyOf/oneOf/not/if/then/else only, is not."""
+    if not isinstance(schema, dict):
+        return None
+    import jsonschema  # noqa: PLC0415 - only when custom rules are configured
+
+    legacy = cls in (jsonschema.Draft3Validator, jsonschema.Draft4Validator, jsonschema.Draft6Validator,
+                     jsonschema.Draft7Validator)
+    nodes = list(_nodes(schema, cls))
+    paths: dict = {}
+    for node, _, path in nodes:
+        paths.setdefault(id(node), path)
+    done: set = set()
+    for start, start_resolver, _ in nodes:
+        if id(start) in done:
+            continue
+        # Depth-first over in-place edges; `trail` holds (node, label of the edge that reached it).
+        on_trail = {id(start): 0}
+        trail = [(start, None)]
+        pending = [iter(_in_place(start, start_resolver, legacy))]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                pending.pop()
+                node, _ = trail.pop()
+                del on_trail[id(node)]
+                done.add(id(node))
+                continue
+            label, sub, resolver = step
+            if id(sub) in on_trail:
+                loop = trail[on_trail[id(sub)]:] + [(sub, label)]
+                return _describe_cycle(loop, paths)
+            if id(sub) in done:
+                continue
+            on_trail[id(sub)] = len(trail)
+            trail.append((sub, label))
+            pending.append(iter(_in_place(sub, resolver, legacy)))
+    return None
+
+
+def _describe_cycle(loop, paths) -> str:
+    hops = []
+    for (node, _), (_, label) in zip(loop, loop[1:]):
+        if label is not None:
+            where = _where(paths.get(id(node), ())) or "the root"
+            hops.append(f"{label[0]} {label[1]!r} at {where}")
+    return ("schema: references loop without descending into the value (" + ", then ".join(hops)
+            + "): validation would never end; a schema may refer back to itself only through properties, items, "
+            "additionalProperties or the like")
 
 
 def _remote_ref(node) -> bool:

@@ -374,6 +374,26 @@ BAD = [
      "custom-rules[0] (ORG1): schema: $ref '#/$defs/b' at properties/a points nowhere"),
     ("[{id: ORG1, message: m, schema: {$id: 'https://example.com/r', items: {$ref: '#nowhere'}}}]",
      "custom-rules[0] (ORG1): schema: $ref '#nowhere' at items points nowhere"),
+    # $refs that loop back without descending into the value recursed until Python gave up ("structure too
+    # deep", an internal error at lint time) before.
+    ("[{id: ORG1, message: m, schema: {$ref: '#'}}]",
+     "custom-rules[0] (ORG1): schema: references loop without descending into the value ($ref '#' at the root): "
+     "validation would never end; a schema may refer back to itself only through properties, items, "
+     "additionalProperties or the like"),
+    ("[{id: ORG1, message: m, schema: {$defs: {a: {$ref: '#/$defs/b'}, b: {$ref: '#/$defs/a'}}}}]",
+     "custom-rules[0] (ORG1): schema: references loop without descending into the value ($ref '#/$defs/b' at "
+     "$defs/a, then $ref '#/$defs/a' at $defs/b): validation would never end"),
+    ("[{id: ORG1, message: m, schema: {properties: {spec: {anyOf: [{required: [a]}, {$ref: '#/properties/spec'}]}}}}]",
+     "custom-rules[0] (ORG1): schema: references loop without descending into the value ($ref '#/properties/spec' "
+     "at properties/spec/anyOf/1)"),
+    ("[{id: ORG1, message: m, schema: {$schema: 'http://json-schema.org/draft-07/schema#', "
+     "definitions: {a: {not: {$ref: '#/definitions/a'}}}}}]",
+     "custom-rules[0] (ORG1): schema: references loop without descending into the value ($ref '#/definitions/a' at "
+     "definitions/a/not)"),
+    ("[{id: ORG1, message: m, schema: {$schema: 'https://json-schema.org/draft/2019-09/schema', "
+     "$recursiveAnchor: true, allOf: [{$recursiveRef: '#'}]}}]",
+     "custom-rules[0] (ORG1): schema: references loop without descending into the value ($recursiveRef '#' at "
+     "allOf/0)"),
     ("[{id: ORG1, message: m, schema: {$schema: 'https://example.com/my-dialect', type: object}}]",
      "custom-rules[0] (ORG1): schema: $schema 'https://example.com/my-dialect' is not a JSON Schema dialect"),
     ("[{id: ORG1, message: m, schema: {}, target: pods}]", '`target` is "pods": it must be one of "object", "pod"'),
@@ -393,7 +413,7 @@ def test_bad_custom_rule_is_a_config_error(rules, expected, tmp_path):
     assert str(info.value).startswith(f"{tmp_path}/.linkerd-lint.yaml: custom-rules[")
 
 
-@pytest.mark.parametrize("case", [0, 1, 3, 9, 12])
+@pytest.mark.parametrize("case", [0, 1, 3, 9, 13, 17])
 def test_bad_custom_rule_exits_2_in_every_command(case, tmp_path, run_cli):
     rules, expected = BAD[case]
     write(str(tmp_path), {".linkerd-lint.yaml": f"custom-rules: {rules}\n", "a.yaml": "kind: ConfigMap\n"})
@@ -403,3 +423,50 @@ def test_bad_custom_rule_exits_2_in_every_command(case, tmp_path, run_cli):
         assert result.stderr.startswith(f"linkerd-lint: error: {tmp_path}/.linkerd-lint.yaml: custom-rules[")
         assert expected in result.stderr
         assert result.stdout == ""
+
+
+def test_recursion_through_properties_and_items_is_allowed(tmp_path):
+    """A schema may refer to itself or an ancestor when the reference descends into the value first."""
+    rule = """\
+        custom-rules:
+          - id: ORG040
+            message: every menu entry needs a name
+            match: {kinds: [Menu]}
+            schema:
+              properties: {spec: {$ref: '#/$defs/entry'}}
+              $defs:
+                entry:
+                  required: [name]
+                  properties:
+                    children: {items: {$ref: '#/$defs/entry'}}
+                    byName: {additionalProperties: {$ref: '#/$defs/entry'}}
+          - id: ORG041
+            message: no booleans in a menu
+            match: {kinds: [Menu]}
+            schema: {type: [object, array, string, number], additionalProperties: {$ref: '#'}, items: {$ref: '#'}}
+        """
+    menu = """\
+        apiVersion: example.com/v1
+        kind: Menu
+        metadata: {name: m, namespace: shop}
+        spec:
+          name: top
+          children:
+            - name: a
+              children:
+                - name: a1
+                - title: a2
+          byName:
+            b: {title: b, visible: true}
+        """
+    write(str(tmp_path), {".linkerd-lint.yaml": rule, "menu.yaml": menu})
+    result = lint_paths(["."], cwd=str(tmp_path))
+    assert not result.internal_errors
+    assert found(result) == [
+        ("ORG040", 10, 11, "every menu entry needs a name: `spec.children[0].children[1]` is missing the required "
+                           "field `name`"),
+        ("ORG040", 12, 5, "every menu entry needs a name: `spec.byName.b` is missing the required field `name`"),
+        ("ORG041", 12, 28, "no booleans in a menu: `spec.byName.b.visible` is the boolean true: it must be a mapping, "
+                           "a list, a string or a number (YAML reads unquoted true/false/yes/no/on/off as booleans: "
+                           "quote it)"),
+    ]
