@@ -217,6 +217,7 @@ _HELM_ACTION = pattern(
     r"\{\{-?\s*(?:(\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|include\s|toYaml|tpl\s)|"
     r"template\s|define\s|if\s|else|end\s*-?\}\}|range\s|with\s|\$\w*\s*:=|/\*)"
 )
+_BRACES = pattern(r"\{\{")
 _HELM_SOURCE = pattern(r"^# Source: (\S.*?)\s*$", re.M)
 _DOC_START = pattern(r"^---(?:[ \t]|$)", re.M)
 # Where libyaml starts a new line (YAML 1.1): CRLF, CR, LF, NEL, LS, PS.  Positions,
@@ -493,30 +494,80 @@ def _problem_from_error(err: yaml.YAMLError, line_offset: int) -> ParseProblem:
 def _template_action(text: str):
     """The first template action that makes ``text`` a chart template rather than a manifest, or None.
 
-    Only files with an action pay for this: their YAML events say where each one sits.  A file
-    that does not parse keeps its first action (the reader then reports one LNK003)."""
+    Only files with an action pay for this: their YAML events say where each one sits.  An
+    action in a comment (``# limit comes from {{ .Values.proxy.memory }}``) is no action.  A
+    file that does not parse keeps its first action outside a comment (the reader then
+    reports one LNK003)."""
     matches = list(_HELM_ACTION.finditer(text))
     if not matches:
         return None
-    scalars = []  # (start, end, style) of the scalars that hold "{{", as (line, column) pairs
-    try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            if type(ev) is yaml.ScalarEvent and "{{" in ev.value:
-                s, e = ev.start_mark, ev.end_mark
-                scalars.append(((s.line, s.column), (e.line, e.column), ev.style or ""))
-    except yaml.YAMLError:
-        return matches[0]
-    starts = [0]
-    starts.extend(b.end() for b in LINE_BREAK.finditer(text))
+    starts, places, scalars, failed = _where(text, matches)
+    for m, at in zip(matches, places):
+        known = failed is None or at < failed  # the events so far cover this place
+        style = next((st for a, b, st in scalars if a <= at < b), None) if known else None
+        if style is None:
+            if not _after_comment_start(text, at[0], starts[at[0]], m.start(), scalars, known):
+                return m  # in the structure
+        elif failed is not None or style == "" or (style in "'\"" and m.group(1)):
+            return m  # a plain scalar; a quoted string naming Helm's objects; a file that does not parse
+    return None
+
+
+def _braces_outside_comments(text: str) -> bool:
+    """Whether a "{{" of ``text`` (a file that does not parse) sits anywhere but in a comment."""
+    matches = list(_BRACES.finditer(text))
+    if not matches:
+        return False
+    starts, places, scalars, failed = _where(text, matches)
+    return any(
+        not _after_comment_start(text, at[0], starts[at[0]], m.start(), scalars, failed is None or at < failed)
+        for m, at in zip(matches, places)
+    )
+
+
+def _where(text: str, matches: list) -> tuple:
+    """(line starts, (0-based line, column) of each match, scalars, where parsing stopped or None).
+
+    scalars: (start, end, style) of the scalars that hold "{{" or end on a line with a match
+    (a "#" inside one of those is text, not a comment), as (line, column) pairs."""
     import bisect
 
+    starts = [0]
+    starts.extend(b.end() for b in LINE_BREAK.finditer(text))
+    places = []
     for m in matches:
         line = bisect.bisect_right(starts, m.start()) - 1
-        at = (line, m.start() - starts[line])
-        style = next((st for a, b, st in scalars if a <= at < b), None)
-        if style is None or style == "" or (style in "'\"" and m.group(1)):
-            return m  # in the structure or a plain scalar; a quoted string naming Helm's objects
-    return None
+        places.append((line, m.start() - starts[line]))
+    match_lines = {line for line, _ in places}
+    scalars = []
+    failed = last = None
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            last = ev.end_mark
+            if type(ev) is yaml.ScalarEvent:
+                s = ev.start_mark
+                if "{{" in ev.value or last.line in match_lines:
+                    scalars.append(((s.line, s.column), (last.line, last.column), ev.style or ""))
+    except yaml.YAMLError:
+        failed = (last.line, last.column) if last is not None else (0, 0)
+    return starts, places, scalars, failed
+
+
+def _after_comment_start(text: str, line: int, line_start: int, pos: int, scalars: list, known: bool) -> bool:
+    """Whether a comment starts on the line before ``pos``: a "#" at the line's start or after
+    a blank, outside every scalar in ``scalars``.  Where the parser did not get (``known``
+    false), only a "#" with no quote before it on the line counts: it might sit in a string."""
+    i = text.find("#", line_start, pos)
+    while i != -1:
+        if i == line_start or text[i - 1] in " \t":
+            if known:
+                at = (line, i - line_start)
+                if not any(a <= at < b for a, b, _ in scalars):
+                    return True
+            elif '"' not in text[line_start:i] and "'" not in text[line_start:i]:
+                return True
+        i = text.find("#", i + 1, pos)
+    return False
 
 
 def _helm_template(text: str) -> ParseProblem | None:
@@ -662,6 +713,7 @@ def _read_documents(src: SourceFile, text: str) -> bool:
     line_offset = 0
     chunk = text
     index = 0
+    braces = None  # whether "{{" sits outside comments (asked after the first error)
     while True:
         try:
             index = _compose_into(src, chunk, line_offset, index)
@@ -669,7 +721,9 @@ def _read_documents(src: SourceFile, text: str) -> bool:
         except yaml.YAMLError as err:
             problem = _problem_from_error(err, line_offset)
             problem.span = _within(src, problem.span)
-            if "{{" in text:  # unparseable and templated: one LNK003, not a storm of errors
+            if braces is None:  # asked once: a file may hold thousands of broken documents
+                braces = "{{" in text and _braces_outside_comments(text)
+            if braces:  # unparseable and templated: one LNK003, not a storm of errors
                 src.problems = [p for p in src.problems if p.kind != "syntax"]
                 src.problems.append(
                     ParseProblem(
