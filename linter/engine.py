@@ -344,7 +344,29 @@ class Engine:
                 f.severity = overrides[f.rule_id]
             out.append(f)
         out.sort(key=lambda f: f.sort_key())
-        if any(f.once for f in out):  # run-wide notices: each worker process may have made its own
-            seen: set = set()
-            out = [f for f in out if not f.once or ((f.rule_id, f.message) not in seen and not seen.add((f.rule_id, f.message)))]
-        return out
+        return _unique(out)
+
+
+def _unique(findings: list) -> list:
+    """``findings`` (sorted) without repeats.
+
+    A map written once and used by alias in several places (``annotations: &ann`` merged
+    into two Deployments) is judged in each, with the same message at the same place: the
+    user wrote it once, so it is reported once (the first, in report order; it takes the
+    fix of a repeat if it has none).  Run-wide notices (``once``) are kept once whatever
+    their place: each worker process may have made its own."""
+    seen: set = set()
+    first: dict = {}
+    out = []
+    for f in findings:
+        key = (f.rule_id, f.message) if f.once else (f.rule_id, f.path, f.span, f.message)
+        if key in seen:
+            if f.fix is not None and not f.once:
+                kept = first[key]
+                if kept.fix is None:
+                    kept.fix = f.fix
+            continue
+        seen.add(key)
+        first[key] = f
+        out.append(f)
+    return out
