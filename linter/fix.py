@@ -356,14 +356,14 @@ def runner(engine, targets, context, stdin):
 def unified_diff(ff: FileFix) -> str:
     """A unified diff of one file's fixes, marking a last line without a line break as diff(1) does.
 
-    Lines that may hold key material (a PEM private key block, a Secret's ``data`` or
-    ``stringData``) are shown as ``<redacted>``: a diff's context lines would otherwise print
-    the identity issuer's key into a CI log.
+    Lines that may hold key material (a PEM private key or its base64, a Secret's ``data`` or
+    ``stringData``), on either side, are shown as ``<redacted>``: a diff's context lines would
+    otherwise print the identity issuer's key into a CI log.
     """
     import difflib
 
     a, b = ff.original.splitlines(keepends=True), ff.text.splitlines(keepends=True)
-    secret_a, secret_b = _secret_lines(a), _secret_lines(b)
+    secret_a, secret_b = _secret_lines(a, ff.path), _secret_lines(b, ff.path)
     out = []
     old_no = new_no = 0
     for line in difflib.unified_diff(a, b, fromfile=f"a/{ff.path}", tofile=f"b/{ff.path}"):
@@ -386,43 +386,12 @@ def unified_diff(ff: FileFix) -> str:
 
 
 _HUNK = pattern(r"@@ -(\d+)(?:,\d+)? \+(\d+)")
-_PEM_BEGIN = pattern(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
-_PEM_END = pattern(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
-_SECRET_KIND = pattern(r"kind:\s*[\"']?Secret[\"']?\s*(?:#.*)?$")
-_DATA_KEY = pattern(r"^(?:data|stringData)\s*:")
 
 
-def _secret_lines(lines) -> set:
-    """1-based numbers of the lines that may hold key material (line-based on purpose: it
-    must also work on text that no longer parses)."""
-    hidden: set = set()
-    in_pem = False
-    doc_start = 0
-    for i, line in enumerate(lines):
-        if line.startswith("---"):
-            _secret_data(lines, doc_start, i, hidden)
-            doc_start = i + 1
-        if _PEM_BEGIN.search(line):
-            in_pem = True
-        if in_pem:
-            hidden.add(i + 1)
-            in_pem = not _PEM_END.search(line)
-    _secret_data(lines, doc_start, len(lines), hidden)
-    return hidden
+def _secret_lines(lines, path: str = "-") -> set:
+    """1-based numbers of the lines that may hold key material: every Secret's data/stringData
+    as the reader finds it (List items, JSON, flow style), the same by line rules for text that
+    does not parse, and any line holding a PEM private key or its base64 (linter.redact)."""
+    from linter.redact import hidden_lines
 
-
-def _secret_data(lines, start: int, end: int, hidden: set) -> None:
-    """The lines of a Secret document's top-level data/stringData mappings."""
-    if not any(_SECRET_KIND.match(line) for line in lines[start:end]):
-        return
-    inside = False
-    for i in range(start, end):
-        line = lines[i]
-        if _DATA_KEY.match(line):
-            inside = True
-            hidden.add(i + 1)
-            continue
-        if inside and line.strip() and not line[0].isspace() and not line.startswith("#"):
-            inside = False
-        if inside:
-            hidden.add(i + 1)
+    return hidden_lines(lines, path)
