@@ -16,10 +16,14 @@ from __future__ import annotations
 from linter.annotations import ADMISSION_WEBHOOKS, INJECT, INJECT_VALUES, inheritable
 from linter.located import Span, YMap
 from linter.record import Record
+from linter.rules._injector_selectors import (  # the webhook selectors' one home
+    EXCLUDED_NAMESPACES,
+    EXCLUDED_NAMESPACES_SINCE,
+    OBJECT_LABELS,
+    OBJECT_SELECTOR_SINCE,
+)
 from linter.values import UNKNOWN, resolve_vars, substituted
 
-# Namespaces the injector's namespaceSelector excludes (2.12+).
-EXCLUDED_NAMESPACES = ("kube-system", "cert-manager")
 # Existing sidecars (pkg/healthcheck/sidecar.go).
 SIDECAR_CONTAINERS = ("linkerd-proxy", "istio-proxy")
 SIDECAR_INITS = ("linkerd-init", "istio-init")
@@ -174,8 +178,7 @@ def _gate(pod, namespace, version: tuple):
     if has_sidecar(pod):
         return "sidecar_already_exists", True
     ns_name = pod.owner.namespace
-    selectors_2_12 = version >= (2, 12)
-    if selectors_2_12 and ns_name in EXCLUDED_NAMESPACES:
+    if version >= EXCLUDED_NAMESPACES_SINCE and ns_name in EXCLUDED_NAMESPACES:
         return "namespace_excluded_by_webhook", True
     if namespace is not None and ADMISSION_WEBHOOKS in namespace.labels:
         webhooks = substituted(namespace.labels.get(ADMISSION_WEBHOOKS))
@@ -184,6 +187,6 @@ def _gate(pod, namespace, version: tuple):
         if webhooks is UNKNOWN:
             unknown = unknown or "admission_webhooks_unresolved"
     labels = pod.labels
-    if selectors_2_12 and ("linkerd.io/control-plane-component" in labels or "linkerd.io/cni-resource" in labels):
+    if version >= OBJECT_SELECTOR_SINCE and any(k in labels for k in OBJECT_LABELS):
         return "excluded_by_object_selector", True
     return unknown, unknown is None

@@ -3,13 +3,8 @@ from linter.located import YMap
 from linter.rule import Example, Related, Severity, rule
 
 from ._inject import label_related
+from ._injector_selectors import EXCLUDED_NAMESPACES_SINCE, OBJECT_LABELS, OBJECT_SELECTOR_SINCE
 from ._proxy import inject_related, pod_anchor
-
-# The injector's webhook selectors (charts/linkerd-control-plane/values.yaml,
-# proxyInjector.namespaceSelector / objectSelector): the admission-webhooks label since 2.10;
-# kube-system, cert-manager and the objectSelector since 2.12 (commit 539bcced3).
-SELECTORS_SINCE = (2, 12)
-OBJECT_LABELS = ("linkerd.io/control-plane-component", "linkerd.io/cni-resource")
 
 
 @rule(
@@ -79,16 +74,16 @@ def check(ctx):
         return
     res, ns = ctx.resource, ctx.namespace
     related = inject_related(ctx)
-    old = ctx.settings.linkerd_version < SELECTORS_SINCE
+    version = ctx.settings.linkerd_version
     if mesh.reason == "namespace_excluded_by_webhook":
-        if old:
+        if version < EXCLUDED_NAMESPACES_SINCE:
             return  # before 2.12 the webhook's selectors did not exclude them
         why = f"the proxy injector's namespaceSelector excludes Namespace {res.namespace}"
     elif mesh.reason == "admission_webhooks_disabled":
         why = f"Namespace {res.namespace} is labelled {ADMISSION_WEBHOOKS}: disabled, which switches the injector off there"
         related += label_related(ns, ADMISSION_WEBHOOKS, "Linkerd's admission webhooks are switched off here")
     elif mesh.reason == "excluded_by_object_selector":
-        if old:
+        if version < OBJECT_SELECTOR_SINCE:
             return
         label = next(k for k in OBJECT_LABELS if k in ctx.pod.labels)
         why = f"the pod is labelled {label}, which the injector's objectSelector excludes"

@@ -7,6 +7,7 @@ from linter import annotations
 from linter.api import lint_paths
 from linter.rules import (
     _gateway_api,
+    _injector_selectors,
     _k8s_apis,
     _k8s_matrix,
     _linkerd_annotations,
@@ -30,6 +31,7 @@ TABLES = {
     "edge chart versions": list(_linkerd_edge_charts.EDGE_CHARTS),
     "annotation catalogue": list(_linkerd_annotations.CATALOGUE.values()),
     "value gates": list(_linkerd_annotations.VALUE_GATES),
+    "injector webhook selectors": list(_injector_selectors.SELECTORS),
 }
 
 
@@ -119,3 +121,54 @@ def test_gated_values_are_quiet_once_accepted(tmp_path, text, version):
     _write(tmp_path, text, {"linkerd-version": version})
     r = lint_paths(["x.yaml"], cwd=str(tmp_path), select=["LNK205", "LNK207", "LNK505"])
     assert [(f.rule_id, f.span.line) for f in r.findings] == []
+
+
+# -- facts read from their one home, not repeated --------------------------------------------
+
+def test_webhook_selectors_have_one_home():
+    from linter import mesh
+    from linter.rules import never_injected_here
+
+    sel = _injector_selectors
+    assert mesh.EXCLUDED_NAMESPACES is sel.EXCLUDED_NAMESPACES == ("kube-system", "cert-manager")
+    assert never_injected_here.OBJECT_LABELS is sel.OBJECT_LABELS == (
+        "linkerd.io/control-plane-component", "linkerd.io/cni-resource")
+    assert sel.EXCLUDED_NAMESPACES_SINCE == sel.OBJECT_SELECTOR_SINCE == (2, 12)
+    assert not hasattr(never_injected_here, "SELECTORS_SINCE")
+
+
+def _before(line):
+    return "%d.%d" % (line[0], line[1] - 1)
+
+
+def _deployment(ns, labels=""):
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: {ns}\nspec:\n"
+        "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels:\n        app: web\n"
+        + "".join(f"        {line}\n" for line in labels.splitlines())
+        + "      annotations:\n        linkerd.io/inject: enabled\n"
+        "    spec:\n      containers:\n        - {name: app, image: nginx:1.27}\n"
+    )
+
+
+@pytest.mark.parametrize("ns", _injector_selectors.EXCLUDED_NAMESPACES)
+def test_each_excluded_namespace_from_its_release(tmp_path, ns):
+    from .lintkit import lint, places
+
+    since = _injector_selectors.EXCLUDED_NAMESPACES_SINCE
+    app = _deployment(ns)
+    fires = [("app.yaml", *at(app, "enabled"))]
+    assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": "%d.%d" % since})) == fires
+    assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": _before(since)})) == []
+
+
+@pytest.mark.parametrize("label", _injector_selectors.OBJECT_LABELS)
+def test_each_object_selector_label_from_its_release(tmp_path, label):
+    from .lintkit import lint, messages, places
+
+    since = _injector_selectors.OBJECT_SELECTOR_SINCE
+    app = _deployment("shop", labels=f'{label}: "x"')
+    r = lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": "%d.%d" % since})
+    assert places(r) == [("app.yaml", *at(app, "enabled"))]
+    assert f"the pod is labelled {label}" in messages(r)[0]
+    assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": _before(since)})) == []
