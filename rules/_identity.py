@@ -50,10 +50,11 @@ TRIGGER = (
 class Material(Record, eq=False):
     """One value in the input that holds certificates (PEM text, decoded when it was base64)."""
 
-    __slots__ = ("role", "origin", "path", "where", "resource", "text", "namespace", "doc", "runtime", "inlined")
+    __slots__ = ("role", "origin", "path", "where", "resource", "text", "namespace", "doc", "runtime", "inlined",
+                 "field")
 
     def __init__(self, role: str, origin: str, path: str, where: Where, resource: object | None, text: str,
-                 namespace: str, doc: tuple, runtime: bool = True, inlined: bool = False):
+                 namespace: str, doc: tuple, runtime: bool = True, inlined: bool = False, field: str = ""):
         self.role = role  # anchors | issuer
         self.origin = origin  # for messages: 'ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt'
         self.path = path  # display path of the file
@@ -64,6 +65,7 @@ class Material(Record, eq=False):
         self.doc = doc  # (path, document index): material of one values document belongs together
         self.runtime = runtime  # anchors Linkerd actually loads (False: Helm anchors with externalCA)
         self.inlined = inlined  # anchors inlined into a proxy container
+        self.field = field  # the key it is under: ca-bundle.crt, crt.pem, crtPEM, the env name, ...
 
 
 class Scheme(Record, eq=False):
@@ -155,7 +157,7 @@ def collect_resource(res, inv) -> None:
             if text:
                 f.materials.append(
                     Material("anchors", f"ConfigMap {ns}/{TRUST_ROOTS} {TRUST_ROOTS_KEY}", res.file,
-                             value_of(data, TRUST_ROOTS_KEY), res, text, ns, where_doc)
+                             value_of(data, TRUST_ROOTS_KEY), res, text, ns, where_doc, field=TRUST_ROOTS_KEY)
                 )
         f.control_planes.add(ns)
     elif res.kind == "Secret" and res.api_version == "v1" and res.name == ISSUER_SECRET:
@@ -167,7 +169,8 @@ def collect_resource(res, inv) -> None:
             origin = f"Secret {ns}/{ISSUER_SECRET} {key}"
             # ca.crt is what `linkerd check` takes as the anchors; the runtime bundle is the ConfigMap.
             f.materials.append(
-                Material(role, origin, res.file, value_of(container, key), res, text, ns, where_doc, runtime=False)
+                Material(role, origin, res.file, value_of(container, key), res, text, ns, where_doc, runtime=False,
+                         field=key)
             )
     elif res.kind == "Namespace" and res.labels.get(CONTROL_PLANE_LABEL) == "true":
         f.control_planes.add(res.name)
@@ -191,7 +194,7 @@ def collect_resource(res, inv) -> None:
                         f.materials.append(
                             Material("anchors", f"{res.kind} {res.namespace}/{res.name} container linkerd-proxy env {ENV_ANCHORS}",
                                      res.file, value_of(item, "value"), res, text, res.namespace or "", where_doc,
-                                     inlined=True)
+                                     inlined=True, field=ENV_ANCHORS)
                         )
 
 
@@ -210,7 +213,7 @@ def collect_values(values: YMap, path, resource, namespace: str, doc_key: tuple,
     if text:
         f.materials.append(
             Material("anchors", f"{label} identityTrustAnchorsPEM", path, value_of(values, "identityTrustAnchorsPEM"),
-                     resource, text, namespace, doc_key, runtime=not external)
+                     resource, text, namespace, doc_key, runtime=not external, field="identityTrustAnchorsPEM")
         )
     tls = get_in(values, "identity", "issuer", "tls")
     if isinstance(tls, YMap):
@@ -218,7 +221,7 @@ def collect_values(values: YMap, path, resource, namespace: str, doc_key: tuple,
         if text:
             f.materials.append(
                 Material("issuer", f"{label} identity.issuer.tls.crtPEM", path, value_of(tls, "crtPEM"), resource,
-                         text, namespace, doc_key)
+                         text, namespace, doc_key, field="crtPEM")
             )
     issuer = get_in(values, "identity", "issuer")
     if isinstance(issuer, YMap) and isinstance(issuer.get("scheme"), str):

@@ -91,6 +91,66 @@ def parse_bundle(text: str) -> list:
     return out
 
 
+# A complete PEM block of any type; its type is group 1.
+_BLOCK = pattern(r"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.S)
+# Values that a deploy step decrypts or substitutes, not judged: SOPS ENC[...], Ansible Vault, Bank-Vaults
+# vault:..., akv2k8s name@azurekeyvault, Helm and Go templates, argocd-vault-plugin <path:...>, Concourse
+# ((var)), token replacement #{x}# / $(x) / __X__ / @x@.
+_PLACEHOLDER = pattern(r"ENC\[|^\s*\$ANSIBLE_VAULT|^\s*vault:|@azurekeyvault|\{\{.*?\}\}|<[^<>\n]+>|\(\(.*?\)\)"
+                       r"|#\{.*?\}|\$\(.*?\)|__\w+__|@[\w.-]+@", re.S)
+
+
+class NoCertificate(Record, frozen=True):
+    """Why a value meant to hold certificates gives Linkerd none.  ``block`` is the PEM type standing where
+    the certificate belongs ('EC PRIVATE KEY', 'CERTIFICATE REQUEST', ...), '' when the value holds no PEM
+    at all; ``base64`` tells that the value is base64 of PEM (encoded once too often); ``hidden`` that
+    certificates follow the block but are never read."""
+
+    __slots__ = ("block", "base64", "hidden")
+
+    def __init__(self, block: str, base64: bool = False, hidden: bool = False):
+        self.block = block
+        self.base64 = base64
+        self.hidden = hidden
+
+    @property
+    def private_key(self) -> bool:
+        return self.block.endswith("PRIVATE KEY")
+
+
+def no_certificate(text: str, first_only: bool):
+    """A ``NoCertificate`` when Linkerd finds no certificate in ``text``, else None; None too when unsure.
+
+    ``first_only``: Linkerd's Go code (pkg/tls/codec.go DecodePEMCertificates, used by the identity
+    controller and the CLI) stops at the first PEM block that is not a CERTIFICATE; the proxy
+    (linkerd2-proxy meshtls rustls creds.rs, ``rustls_pemfile::certs``) skips such blocks and reads the
+    certificates after them.  A BEGIN line without its END (a placeholder, a cut paste) and a value a
+    deploy step substitutes are left alone, as ``parse_bundle`` leaves an unreadable certificate alone.
+    """
+    types = _BLOCK.findall(text)
+    if not types:
+        if "-----BEGIN" in text or _PLACEHOLDER.search(text):
+            return None
+        return NoCertificate("", base64=_is_base64_pem(text))
+    if first_only:
+        if types[0] == "CERTIFICATE":
+            return None
+        return NoCertificate(types[0], hidden="CERTIFICATE" in types)
+    if "CERTIFICATE" in types:
+        return None
+    return NoCertificate(next((t for t in types if t.endswith("PRIVATE KEY")), types[0]))
+
+
+def _is_base64_pem(text: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return b"-----BEGIN" in base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _describe(cert) -> Cert:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa

@@ -621,3 +621,185 @@ def test_context_files_lend_anchors_but_are_not_judged(tmp_path, pki):
     (tmp_path / "web.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.stdout.split() == ["0", "False"], proc.stderr
+
+
+# -- LNK704: a value meant for certificates that holds none -------------------------------------------
+# Linkerd: controller/cmd/identity/main.go (DecodePEMCertPool of the trust roots, svc.Initialize),
+# pkg/tls/codec.go (DecodePEMCertificates stops at the first block that is not a CERTIFICATE),
+# linkerd2-proxy meshtls rustls creds.rs (certs(): keys skipped, "no trust roots in PEM file").
+
+STARTUP_ISSUER = ('the identity controller cannot read the issuer certificate ("failed to read CA from disk") and '
+                  "does not start, so no proxy gets a certificate")
+STARTUP_ANCHORS = ('the identity controller cannot load the trust anchors ("Failed to read trust anchors") and does '
+                   "not start, so no proxy gets a certificate")
+
+
+def ec_key_pem(k):
+    """The `EC PRIVATE KEY` form (openssl ecparam -genkey, step's default is PKCS#8 `PRIVATE KEY`)."""
+    return k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                           serialization.NoEncryption()).decode()
+
+
+def messages(result, rule="LNK704"):
+    return [(f.span.line, f.span.col, str(f.severity), f.message) for f in result.findings if f.rule_id == rule]
+
+
+def test_private_key_in_the_issuer_secrets_certificate(tmp_path):
+    swapped = issuer_secret(with_key=False).replace("crt.pem: \n", f"crt.pem: {b64(key_pem(key('ec256', 2)))}\n")
+    swapped += f"  key.pem: {b64(key_pem(key('ec256', 2)))}\n"
+    result = run(tmp_path, {"issuer.yaml": swapped})
+    assert messages(result) == [
+        (7, 12, "error", "Secret linkerd/linkerd-identity-issuer crt.pem holds a private key where the issuer "
+                         f"certificate belongs: {STARTUP_ISSUER}; put the PEM certificate here and the key in key.pem"),
+    ]
+    assert found(result) == [("LNK704", "issuer.yaml", 7, 12)]  # nothing else (LNK705: the keys fit the scheme)
+
+
+def test_private_key_in_tls_crt_of_an_external_issuer(tmp_path, pki):
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: linkerd-identity-issuer, namespace: linkerd}\n"
+        "type: kubernetes.io/tls\nstringData:\n"
+        "  tls.crt: |\n" + block(ec_key_pem(key("ec256", 2)), 4) +
+        "  tls.key: |\n" + block(ec_key_pem(key("ec256", 2)), 4) +
+        "  ca.crt: |\n" + block(pem(pki["root"]), 4)
+    )
+    result = run(tmp_path, {"issuer.yaml": text})
+    assert messages(result) == [
+        (6, 12, "error", "Secret linkerd/linkerd-identity-issuer tls.crt holds a private key where the issuer "
+                         f"certificate belongs: {STARTUP_ISSUER}; put the PEM certificate here and the key in tls.key"),
+    ]
+
+
+def test_private_key_in_the_trust_roots(tmp_path):
+    text = trust_roots() + block(key_pem(key("rsa2048")), 4)
+    result = run(tmp_path, {"roots.yaml": text})
+    assert messages(result) == [
+        (7, 18, "error", "ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt holds a private key where the "
+                         f"trust anchor certificates belong: {STARTUP_ANCHORS}; put the PEM certificate here"),
+    ]
+
+
+def test_private_keys_in_helm_values(tmp_path):
+    values = (
+        "identityTrustAnchorsPEM: |\n" + block(ec_key_pem(key("ec256", 1)), 2) +
+        "identity:\n"
+        "  issuer:\n"
+        "    tls:\n"
+        "      crtPEM: |\n" + block(key_pem(key("ec256", 2)), 8) +
+        "      keyPEM: |\n" + block(key_pem(key("ec256", 2)), 8)
+    )
+    line = values.splitlines().index("      crtPEM: |") + 1
+    result = run(tmp_path, {"values.yaml": values})
+    assert messages(result) == [
+        (1, 26, "error", "Helm values identityTrustAnchorsPEM holds a private key where the trust anchor certificates "
+                         "belong: the chart renders it into the linkerd-identity-trust-roots ConfigMap, and "
+                         f"{STARTUP_ANCHORS}; put the PEM certificate here"),
+        (line, 15, "error", "Helm values identity.issuer.tls.crtPEM holds a private key where the issuer certificate "
+                            f"belongs: the chart renders it into the issuer Secret's crt.pem, and {STARTUP_ISSUER}; put "
+                            "the PEM certificate here and the key in identity.issuer.tls.keyPEM"),
+    ]
+    # Under identity.externalCA the chart renders no trust-roots ConfigMap from these anchors: not judged.
+    external = values.replace("identity:\n", "identity:\n  externalCA: true\n")
+    result = run(tmp_path, {"values.yaml": external})
+    assert [m[0] for m in messages(result)] == [line + 1]
+
+
+def test_not_pem_at_all(tmp_path):
+    # /tmp/reaudit list2.yaml: `crt.pem: Y3J0` is base64 of "crt".
+    text = issuer_secret(with_key=False).replace("crt.pem: \n", "crt.pem: Y3J0\n") + \
+        f"  key.pem: {b64(key_pem(key('ec256', 2)))}\n"
+    result = run(tmp_path, {"issuer.yaml": text})
+    assert messages(result) == [
+        (7, 12, "error", "Secret linkerd/linkerd-identity-issuer crt.pem holds no PEM certificate: "
+                         f"{STARTUP_ISSUER}; put the PEM certificate here"),
+    ]
+
+
+def test_base64_where_pem_belongs(tmp_path, pki):
+    roots = trust_roots().replace("ca-bundle.crt: |\n", f"ca-bundle.crt: {b64(pem(pki['root']))}\n")
+    twice = issuer_secret(with_key=False).replace("crt.pem: \n", f"crt.pem: {b64(b64(pem(pki['issuer'])))}\n")
+    result = run(tmp_path, {"roots.yaml": roots, "issuer.yaml": twice + f"  key.pem: {b64(key_pem(key('ec256', 2)))}\n"})
+    assert [(f.path, f.span.line, f.span.col, f.message) for f in result.findings] == [
+        ("issuer.yaml", 7, 12, "Secret linkerd/linkerd-identity-issuer crt.pem holds base64-encoded PEM, not PEM: "
+                               f"{STARTUP_ISSUER}; it is encoded twice: base64-encode the PEM text once"),
+        ("roots.yaml", 7, 18, "ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt holds base64-encoded PEM, "
+                              f"not PEM: {STARTUP_ANCHORS}; write the PEM text itself"),
+    ]
+
+
+def test_a_key_before_the_certificates_hides_them_from_go_but_not_from_the_proxy(tmp_path, pki):
+    bundle = key_pem(key("ec256", 1)) + pem(pki["root"])
+    deploy = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers:\n"
+        "    - name: linkerd-proxy\n      image: cr.l5d.io/linkerd/proxy:edge-25.4.4\n      env:\n"
+        "        - name: LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS\n          value: |\n" + block(bundle, 12)
+    )
+    roots = trust_roots() + block(bundle, 4)
+    result = run(tmp_path, {"roots.yaml": roots, "pod.yaml": deploy})
+    # The proxy's rustls_pemfile skips the key and loads the anchor; the identity controller stops at the key.
+    assert [(f.path, f.span.line, f.message) for f in result.findings] == [
+        ("roots.yaml", 7, "ConfigMap linkerd/linkerd-identity-trust-roots ca-bundle.crt holds a private key where the "
+                          f"trust anchor certificates belong: {STARTUP_ANCHORS}; Linkerd stops reading at the first "
+                          "block that is not a certificate, so the certificates after it are never read; put the PEM "
+                          "certificate here"),
+    ]
+
+
+def test_private_key_inlined_as_a_proxys_anchors(tmp_path):
+    deploy = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n  containers:\n"
+        "    - name: linkerd-proxy\n      image: cr.l5d.io/linkerd/proxy:edge-25.4.4\n      env:\n"
+        "        - name: LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS\n          value: |\n" +
+        block(key_pem(key("ec256", 1)), 12)
+    )
+    result = run(tmp_path, {"pod.yaml": deploy})
+    assert messages(result) == [
+        (10, 18, "error", "Pod shop/web container linkerd-proxy env LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS holds a "
+                          "private key where the trust anchor certificates belong: the proxy cannot load its trust "
+                          'anchors ("no trust roots in PEM file") and does not start; put the PEM certificate here'),
+    ]
+
+
+def test_certificate_request_where_the_issuer_belongs(tmp_path):
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "identity.linkerd.cluster.local")]))
+           .sign(key("ec256", 2), hashes.SHA256()))
+    text = issuer_secret(with_key=False).replace(
+        "crt.pem: \n", f"crt.pem: {b64(csr.public_bytes(serialization.Encoding.PEM).decode())}\n")
+    result = run(tmp_path, {"issuer.yaml": text + f"  key.pem: {b64(key_pem(key('ec256', 2)))}\n"})
+    assert messages(result) == [
+        (7, 12, "error", "Secret linkerd/linkerd-identity-issuer crt.pem holds a CERTIFICATE REQUEST block where the "
+                         f"issuer certificate belongs, not a certificate: {STARTUP_ISSUER}; put the PEM certificate here"),
+    ]
+
+
+@pytest.mark.parametrize("value", [
+    "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]",  # SOPS
+    "<path:secret/data/linkerd#ca.crt>",  # argocd-vault-plugin
+    "'{{ .Values.trustAnchors }}'",
+    "vault:secret/data/linkerd#ca",  # Bank-Vaults
+    "|\n    -----BEGIN CERTIFICATE-----\n    ...your anchor here...\n    -----END CERTIFICATE-----",
+    "|\n    -----BEGIN CERTIFICATE-----\n    MIIBczCCARmgAwIBAgIRA",  # cut short
+])
+def test_values_substituted_later_or_placeholders_are_not_judged(tmp_path, value):
+    roots = trust_roots().replace("ca-bundle.crt: |\n", f"ca-bundle.crt: {value}\n")
+    result = run(tmp_path, {"roots.yaml": roots})
+    assert messages(result) == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_a_misplaced_key_is_never_printed(run_cli, tmp_path, fmt):
+    key_text = ec_key_pem(key("ec256", 2))
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: linkerd-identity-issuer, namespace: linkerd}\n"
+        "stringData:\n  crt.pem: |\n" + block(key_text, 4) + "  key.pem: |\n" + block(key_text, 4)
+    )
+    (tmp_path / "issuer.yaml").write_text(text)
+    (tmp_path / ".git").mkdir()
+    proc = run_cli("check", "--select", "LNK704", "-f", fmt, "issuer.yaml")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "holds a private key where the issuer certificate belongs" in out
+    body = [line for line in key_text.splitlines() if "-----" not in line]
+    assert not any(line[i:i + 16] in out for line in body for i in range(0, len(line) - 16, 8))
+    assert "PRIVATE KEY-----" not in out
