@@ -12,7 +12,7 @@ struct read it under ``identity.issuer`` in 2.12 only).
 
 from __future__ import annotations
 
-from ._linkerd_annotations import VALUES_SINCE
+from ._linkerd_annotations import CATALOGUE, VALUES_SINCE
 
 FIRST = (2, 12)
 
@@ -83,6 +83,7 @@ TYPED = {
 }
 
 _AUDIT_SINCE = VALUES_SINCE[("config.linkerd.io/default-inbound-policy", "audit")]
+_LOG_HTTP_HEADERS_SINCE = CATALOGUE["config.linkerd.io/proxy-log-http-headers"].since
 _POLICIES = ("all-unauthenticated", "all-authenticated", "cluster-unauthenticated", "cluster-authenticated", "deny")
 
 # path -> [(first version, allowed values, what rejects other values)]
@@ -95,9 +96,15 @@ ENUMS = {
         ((2, 12), _POLICIES, "the policy controller rejects its --default-policy flag and does not start"),
         (_AUDIT_SINCE, _POLICIES + ("audit",), "the policy controller rejects its --default-policy flag and does not start"),
     ],
-    # charts/partials/templates/_proxy.tpl: `fail "logHTTPHeaders must be one of: insecure | off"` (2.16+).
-    "proxy.logHTTPHeaders": [((2, 16), ("off", "insecure", ""), "the chart and the proxy injector refuse to render")],
+    # charts/partials/templates/_proxy.tpl: `fail "logHTTPHeaders must be one of: insecure | off"`, from the
+    # release that brought the value and its annotation (the catalogue's proxy-log-http-headers `since`).
+    "proxy.logHTTPHeaders": [(_LOG_HTTP_HEADERS_SINCE, ("off", "insecure", ""), "the chart and the proxy injector refuse to render")],
 }
+
+# charts/partials/templates/_proxy-init.tpl: `fail "proxyInit.runAsRoot must be set to use
+# proxyInit.closeWaitTimeoutSecs"` @ version-2.18 (absent @ version-2.17).  The injector renders the
+# same partial, so the close-wait-timeout annotation fails there too.
+CLOSE_WAIT_NEEDS_ROOT_SINCE = (2, 18)
 
 # Resource blocks rendered with partials.resources (charts/partials/templates/_resources.tpl) or
 # the proxy template: path -> what renders it.

@@ -2,7 +2,9 @@ from linter.fixes import replace_scalar
 from linter.rule import Example, Fix, Severity, rule
 
 from ._common import describe_source
+from ._cp_values import CLOSE_WAIT_NEEDS_ROOT_SINCE
 from ._grammar import go_bool, go_duration
+from ._linkerd_annotations import CATALOGUE
 from ._proxy import anchor_for, inject_related
 
 LOG_HTTP_HEADERS = "config.linkerd.io/proxy-log-http-headers"
@@ -74,13 +76,13 @@ def check(ctx):
     if mesh is None or not mesh.meshed:
         return
     version = ctx.settings.linkerd_version
-    if version >= (2, 16):
+    if version >= CATALOGUE[LOG_HTTP_HEADERS].since:  # the template's check came with the key
         _log_http_headers(ctx, mesh)
     _pull_policy(ctx, mesh, PULL_POLICY, "the proxy and proxy-init containers")
     debug = mesh.get(DEBUG_SIDECAR)
     if debug is not None and debug.text and go_bool(debug.text):
         _pull_policy(ctx, mesh, DEBUG_PULL_POLICY, "the debug container")
-    if version >= (2, 18):
+    if version >= CLOSE_WAIT_NEEDS_ROOT_SINCE:
         _close_wait(ctx, mesh)
 
 

@@ -172,3 +172,24 @@ def test_each_object_selector_label_from_its_release(tmp_path, label):
     assert places(r) == [("app.yaml", *at(app, "enabled"))]
     assert f"the pod is labelled {label}" in messages(r)[0]
     assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": _before(since)})) == []
+
+
+def test_log_http_headers_gate_is_the_catalogue_key(tmp_path, monkeypatch):
+    """LNK206 and the Helm value check judge proxy-log-http-headers from the key's `since`, not a copy."""
+    from linter.rules import _cp_values
+
+    from .lintkit import lint, places
+
+    key = "config.linkerd.io/proxy-log-http-headers"
+    since = _linkerd_annotations.CATALOGUE[key].since
+    assert _cp_values.ENUMS["proxy.logHTTPHeaders"][0][0] is since
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    linkerd.io/inject: enabled\n"
+           f"    {key}: loud\nspec:\n  containers:\n    - {{name: web, image: nginx:1.27}}\n")
+    fires = [("pod.yaml", *at(pod, "loud"))]
+    assert places(lint(tmp_path, {"pod.yaml": pod}, "LNK206", config={"linkerd-version": "%d.%d" % since})) == fires
+    earlier = _before(since)
+    assert places(lint(tmp_path, {"pod.yaml": pod}, "LNK206", config={"linkerd-version": earlier})) == []
+    # were the key one release older in the catalogue, the rule would judge that release too
+    monkeypatch.setitem(_linkerd_annotations.CATALOGUE, key,
+                        _linkerd_annotations.CATALOGUE[key].replace(since=(since[0], since[1] - 1)))
+    assert places(lint(tmp_path, {"pod.yaml": pod}, "LNK206", config={"linkerd-version": earlier})) == fires
