@@ -4,11 +4,14 @@ from 2.20 the GA key wins over beta, beta over alpha (inject.go ApplyAnnotationO
 
 from __future__ import annotations
 
+from ._linkerd_annotations import CATALOGUE
+
 ALPHA = "config.alpha.linkerd.io/proxy-enable-native-sidecar"
 BETA = "config.beta.linkerd.io/proxy-enable-native-sidecar"
 GA = "config.linkerd.io/proxy-enable-native-sidecar"
 KEYS = (GA, BETA, ALPHA)  # precedence order
-DEPRECATED_FROM = {ALPHA: (2, 19), BETA: (2, 20)}
+# Each key is deprecated from the release that brought its successor (the catalogue's `since`).
+DEPRECATED_FROM = {ALPHA: CATALOGUE[BETA].since, BETA: CATALOGUE[GA].since}
 # Helm `proxy.nativeSidecar` default: true from 2.20 (charts/linkerd-control-plane/values.yaml).
 DEFAULT_ON_FROM = (2, 20)
 # Kubernetes serves init containers with restartPolicy Always by default from 1.29

@@ -7,6 +7,7 @@ from linter.values import resolve_vars
 from linter.versions import fmt
 
 from ._lifecycle import admin_port, admin_shutdown, native_keys, native_sidecar
+from ._native import KUBERNETES_MIN
 from ._proxy import inject_related, pod_anchor
 
 # `linkerd-await --shutdown` (or -S), spelled as separate arguments or inside a shell string.
@@ -274,7 +275,7 @@ def _native_fix(ctx, value):
     version = ctx.settings.linkerd_version
     keys = native_keys(version)
     k8s = ctx.settings.kubernetes_version
-    if not keys or (k8s is not None and k8s < (1, 29)):
+    if not keys or (k8s is not None and k8s < KUBERNETES_MIN):
         return None
     if value is not None and value.source == "pod" and value.span is not None:
         key = value.field_path[-1]
@@ -285,5 +286,5 @@ def _native_fix(ctx, value):
         edit = insert_annotation(ctx.source, tmpl, key, '"true"') if isinstance(tmpl, YMap) else None
     if edit is None:
         return None
-    return Fix(f"enable native sidecars ({key}: \"true\"; needs Kubernetes 1.29+)", (edit,), safe=False)
+    return Fix(f"enable native sidecars ({key}: \"true\"; needs Kubernetes {fmt(KUBERNETES_MIN)}+)", (edit,), safe=False)
 

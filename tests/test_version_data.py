@@ -174,6 +174,14 @@ def test_each_object_selector_label_from_its_release(tmp_path, label):
     assert places(lint(tmp_path, {"app.yaml": app}, "LNK109", config={"linkerd-version": _before(since)})) == []
 
 
+def test_native_deprecations_are_the_successors_arrivals():
+    from linter.rules import _native
+
+    cat = _linkerd_annotations.CATALOGUE
+    assert _native.DEPRECATED_FROM[_native.ALPHA] is cat[_native.BETA].since == (2, 19)
+    assert _native.DEPRECATED_FROM[_native.BETA] is cat[_native.GA].since == (2, 20)
+
+
 def test_log_http_headers_gate_is_the_catalogue_key(tmp_path, monkeypatch):
     """LNK206 and the Helm value check judge proxy-log-http-headers from the key's `since`, not a copy."""
     from linter.rules import _cp_values
