@@ -101,3 +101,16 @@ def served_versions(table: dict, group: str, kind: str, line: tuple) -> list:
 def first_serving(table: dict, group: str, kind: str, version: str) -> tuple | None:
     """The first release that serves group/version kind (a lower bound the object implies)."""
     return min((r.since for r in table.get((group, kind), ()) if r.version == version), default=None)
+
+
+def first_release(table: dict, group: str, kind: str) -> tuple | None:
+    """The first release that serves ``kind`` in any version (None: not in the table)."""
+    return min((r.since for r in table.get((group, kind), ())), default=None)
+
+
+def dropped_in(table: dict, group: str, kind: str) -> tuple | None:
+    """The first release that serves ``kind`` in no version (None: still served, or not in the table)."""
+    rows = table.get((group, kind), ())
+    if not rows or any(r.until is None for r in rows):
+        return None
+    return max(r.until for r in rows)

@@ -4,10 +4,12 @@ from linter.rule import Example, Fix, Severity, rule
 from linter.versions import fmt, linkerd_target
 
 from ._k8s_api_check import where
-from ._linkerd_crds import CRDS, first_serving, served_versions, status
+from ._linkerd_crds import CRDS, dropped_in, first_release, first_serving, served_versions, status
 from ._linkerd_releases import OLDEST_LINE
 
 _SMI = ("split.smi-spec.io", "TrafficSplit")
+_SMI_DROPPED = dropped_in(CRDS, *_SMI)  # the first release whose CRDs serve no TrafficSplit
+_AUTHZ_POLICY_SINCE = first_release(CRDS, "policy.linkerd.io", "AuthorizationPolicy")
 # The spec fields each Server version's CRD schema knows (charts/linkerd-crds/templates/policy/server.yaml,
 # compared at every tag 2.12-2.20 and HEAD).  Between versions the schemas differ only in these additions
 # (externalWorkloadSelector as an alternative to podSelector; accessPolicy with default `deny`, which
@@ -88,10 +90,11 @@ def check(ctx):
         ctx.report(where(ctx), f"{lk} is older than {fmt(OLDEST_LINE)}, the oldest release linkerd-lint has version "
                    "data for: Linkerd resource versions are not checked against it", severity=Severity.INFO, once=True)
         return
-    if key == _SMI and lv.line >= (2, 12):
+    if key == _SMI and lv.line >= _SMI_DROPPED:
         ctx.report(
             where(ctx),
-            f"TrafficSplit ({res.api_version}) is not part of {lk}: Linkerd's core dropped SMI in 2.12; it needs the linkerd-smi extension (or use an HTTPRoute)",
+            f"TrafficSplit ({res.api_version}) is not part of {lk}: Linkerd's core dropped SMI in {fmt(_SMI_DROPPED)}; it "
+            "needs the linkerd-smi extension (or use an HTTPRoute)",
             severity=Severity.WARNING,
         )
         return
@@ -113,7 +116,7 @@ def check(ctx):
             severity=Severity.WARNING,
             fix=_upgrade(ctx, group, version, target) if usable else None,
         )
-    elif key == (group, "ServerAuthorization") and version == "v1beta1" and lv.line >= (2, 12):
+    elif key == (group, "ServerAuthorization") and version == "v1beta1" and lv.line >= _AUTHZ_POLICY_SINCE:
         ctx.report(
             where(ctx),
             "ServerAuthorization is superseded by AuthorizationPolicy (with MeshTLSAuthentication/NetworkAuthentication), which can also target HTTPRoutes",

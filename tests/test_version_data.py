@@ -201,3 +201,30 @@ def test_log_http_headers_gate_is_the_catalogue_key(tmp_path, monkeypatch):
     monkeypatch.setitem(_linkerd_annotations.CATALOGUE, key,
                         _linkerd_annotations.CATALOGUE[key].replace(since=(since[0], since[1] - 1)))
     assert places(lint(tmp_path, {"pod.yaml": pod}, "LNK206", config={"linkerd-version": earlier})) == fires
+
+
+def test_smi_and_authorization_policy_releases_derive_from_the_crd_table():
+    from linter.rules import linkerd_resource_version as lnk504
+
+    crds = _linkerd_crds.CRDS
+    assert _linkerd_crds.dropped_in(crds, "split.smi-spec.io", "TrafficSplit") == lnk504._SMI_DROPPED == (2, 12)
+    assert _linkerd_crds.first_release(crds, "policy.linkerd.io", "AuthorizationPolicy") == lnk504._AUTHZ_POLICY_SINCE == (2, 12)
+    assert _linkerd_crds.dropped_in(crds, "policy.linkerd.io", "Server") is None  # still served
+    assert _linkerd_crds.dropped_in(crds, "example.com", "Nothing") is None
+    assert _linkerd_crds.first_release(crds, "example.com", "Nothing") is None
+
+
+@pytest.mark.parametrize("text, version, expected", [
+    ("apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: t}\n", "2.11", []),
+    ("apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: t}\n", "2.12",
+     ["TrafficSplit (split.smi-spec.io/v1alpha2) is not part of Linkerd 2.12: Linkerd's core dropped SMI in 2.12; "
+      "it needs the linkerd-smi extension (or use an HTTPRoute)"]),
+    ("apiVersion: policy.linkerd.io/v1beta1\nkind: ServerAuthorization\nmetadata: {name: a}\n", "2.11", []),
+    ("apiVersion: policy.linkerd.io/v1beta1\nkind: ServerAuthorization\nmetadata: {name: a}\n", "2.12",
+     ["ServerAuthorization is superseded by AuthorizationPolicy (with MeshTLSAuthentication/NetworkAuthentication), "
+      "which can also target HTTPRoutes"]),
+])
+def test_smi_and_superseded_authorization_from_the_crd_table(tmp_path, text, version, expected):
+    from .lintkit import lint, messages
+
+    assert messages(lint(tmp_path, {"x.yaml": text}, "LNK504", config={"linkerd-version": version})) == expected
