@@ -24,6 +24,8 @@ were read by the core injector at 2.9.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from linter.record import Record
 
 from ._linkerd_releases import OLDEST_LINE
@@ -287,3 +289,22 @@ VALUE_GATES = (
           f"linkerd/linkerd2 {_OUTBOUND} mode == \"unified\" @ version-2.20 (commit bd2a1cdb1, edge-26.6.2)"),
 )
 VALUES_SINCE = {(v.key, v.value): v.since for v in VALUE_GATES}
+
+
+# A default that older releases had: before ``until`` the key defaulted to ``default``, not to the
+# catalogue's (current) ``default``.  (Not typing.NamedTuple: importing typing costs ~4 ms of every run.)
+OldDefault = namedtuple("OldDefault", ("key", "until", "default", "source"), module=__name__)
+
+
+_CHART_210 = "linkerd/linkerd2 charts/linkerd2/values.yaml {} @ stable-2.10.0; the catalogue's default @ stable-2.11.0 … version-2.20"
+OLD_DEFAULTS = (
+    OldDefault(_C + "opaque-ports", (2, 11), "25,443,587,3306,5432,11211", _CHART_210.format("proxy.opaquePorts")),
+    OldDefault(_C + "skip-inbound-ports", (2, 11), "", _CHART_210.format("proxyInit.ignoreInboundPorts \"\"")),
+    OldDefault(_C + "skip-outbound-ports", (2, 11), "", _CHART_210.format("proxyInit.ignoreOutboundPorts \"\"")),
+)
+
+
+def default_in(key: str, version: tuple) -> str:
+    """The release default of ``key`` in ``version`` (the Helm chart's value the injector falls back to)."""
+    older = [r for r in OLD_DEFAULTS if r.key == key and version < r.until]
+    return min(older, key=lambda r: r.until).default if older else CATALOGUE[key].default

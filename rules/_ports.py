@@ -5,9 +5,9 @@ Sources (linkerd/linkerd2):
 * proxy ports 4143/4140/4191/4190 and their ``config.linkerd.io/*-port`` overrides:
   ``charts/linkerd-control-plane/values.yaml`` (``proxy.ports``), ``pkg/inject/inject.go``
   (``ApplyAnnotationOverrides``: ``strconv.ParseInt``, a bad value keeps the default);
-* default opaque ports: ``values.yaml`` ``proxy.opaquePorts`` (2.10: 25,443,587,3306,5432,11211;
-  2.11+: 25,587,3306,4444,5432,6379,9300,11211); default skip ports ``proxyInit.ignore*Ports``
-  (2.11+: 4567,4568);
+* default opaque and skip ports (``values.yaml`` ``proxy.opaquePorts``, ``proxyInit.ignore*Ports``):
+  the annotation catalogue's ``default`` and, for 2.10, its ``OLD_DEFAULTS``
+  (``rules/_linkerd_annotations.py``);
 * pods: the opaque-ports annotation of the pod, else of its Namespace, else the defaults
   (``controller/proxy-injector/webhook.go``); names resolve to container ports
   (``pkg/util/parsing.go`` ``ParseContainerOpaquePorts``; init containers count from 2.20);
@@ -21,19 +21,26 @@ Sources (linkerd/linkerd2):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from linter.context import Where, value_of
 from linter.located import Span, YMap, YSeq
 from linter.values import resolve_vars
 
 from ._grammar import go_int, go_port_set, rust_port_set
+from ._linkerd_annotations import CATALOGUE, default_in
 
 OPAQUE = "config.linkerd.io/opaque-ports"
 SKIP_IN = "config.linkerd.io/skip-inbound-ports"
-PROXY_PORTS = (
-    ("inbound", "config.linkerd.io/inbound-port", 4143),
-    ("outbound", "config.linkerd.io/outbound-port", 4140),
-    ("admin", "config.linkerd.io/admin-port", 4191),
-    ("control", "config.linkerd.io/control-port", 4190),
+# (name, annotation, default port): the defaults are the catalogue's (values.yaml proxy.ports).
+PROXY_PORTS = tuple(
+    (name, key, int(CATALOGUE[key].default))
+    for name, key in (
+        ("inbound", "config.linkerd.io/inbound-port"),
+        ("outbound", "config.linkerd.io/outbound-port"),
+        ("admin", "config.linkerd.io/admin-port"),
+        ("control", "config.linkerd.io/control-port"),
+    )
 )
 APP_PROTOCOL_SINCE = (2, 18)
 HTTP_APP_PROTOCOLS = ("http", "kubernetes.io/h2c")
@@ -46,13 +53,17 @@ def default_opaque(settings) -> frozenset:
         text = resolve_vars(str(configured))
         if text is not None:
             return frozenset(go_port_set(text))
-    if settings.linkerd_version < (2, 11):
-        return frozenset({25, 443, 587, 3306, 5432, 11211})
-    return frozenset({25, 587, 3306, 4444, 5432, 6379, 9300, 11211})
+    return _release_default(OPAQUE, settings.linkerd_version)
 
 
 def default_skip(settings) -> frozenset:
-    return frozenset() if settings.linkerd_version < (2, 11) else frozenset({4567, 4568})
+    """The release's default skip-inbound-ports (the annotation replaces it)."""
+    return _release_default(SKIP_IN, settings.linkerd_version)
+
+
+@lru_cache(maxsize=None)
+def _release_default(key: str, version: tuple) -> frozenset:
+    return frozenset(go_port_set(default_in(key, version)))
 
 
 def as_port(value):
@@ -114,9 +125,14 @@ def container_ports(pod, containers=None) -> list:
     return out
 
 
+# pkg/inject/inject.go@version-2.20 (GetNamedPorts and the opaque-ports filter over
+# append(InitContainers, Containers...)); version-2.19 reads spec.Containers only.
+INIT_CONTAINER_PORTS_SINCE = (2, 20)
+
+
 def injector_containers(pod, settings) -> list:
     """Containers whose ports the injector reads (names, default filter): init ones too from 2.20."""
-    if settings.linkerd_version >= (2, 20):
+    if settings.linkerd_version >= INIT_CONTAINER_PORTS_SINCE:
         return pod.containers(init=True) + pod.containers()
     return pod.containers()
 

@@ -31,6 +31,7 @@ TABLES = {
     "edge chart versions": list(_linkerd_edge_charts.EDGE_CHARTS),
     "annotation catalogue": list(_linkerd_annotations.CATALOGUE.values()),
     "value gates": list(_linkerd_annotations.VALUE_GATES),
+    "older defaults": list(_linkerd_annotations.OLD_DEFAULTS),
     "injector webhook selectors": list(_injector_selectors.SELECTORS),
 }
 
@@ -201,6 +202,25 @@ def test_log_http_headers_gate_is_the_catalogue_key(tmp_path, monkeypatch):
     monkeypatch.setitem(_linkerd_annotations.CATALOGUE, key,
                         _linkerd_annotations.CATALOGUE[key].replace(since=(since[0], since[1] - 1)))
     assert places(lint(tmp_path, {"pod.yaml": pod}, "LNK206", config={"linkerd-version": earlier})) == fires
+
+
+@pytest.mark.parametrize("line, opaque, skip", [
+    ((2, 10), {25, 443, 587, 3306, 5432, 11211}, set()),
+    ((2, 11), {25, 587, 3306, 4444, 5432, 6379, 9300, 11211}, {4567, 4568}),
+    ((2, 20), {25, 587, 3306, 4444, 5432, 6379, 9300, 11211}, {4567, 4568}),
+])
+def test_default_port_lists_come_from_the_catalogue(line, opaque, skip):
+    from linter.config import Settings
+    from linter.rules import _ports
+
+    s = Settings(linkerd_version=line)
+    assert _ports.default_opaque(s) == opaque
+    assert _ports.default_skip(s) == skip
+    cat = _linkerd_annotations.CATALOGUE
+    current = line >= _linkerd_annotations.OLD_DEFAULTS[0].until
+    assert (_linkerd_annotations.default_in(_ports.OPAQUE, line) is cat[_ports.OPAQUE].default) is current
+    assert [(name, port) for name, _, port in _ports.PROXY_PORTS] == [
+        ("inbound", 4143), ("outbound", 4140), ("admin", 4191), ("control", 4190)]
 
 
 def test_smi_and_authorization_policy_releases_derive_from_the_crd_table():
