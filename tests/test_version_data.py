@@ -248,3 +248,68 @@ def test_smi_and_superseded_authorization_from_the_crd_table(tmp_path, text, ver
     from .lintkit import lint, messages
 
     assert messages(lint(tmp_path, {"x.yaml": text}, "LNK504", config={"linkerd-version": version})) == expected
+
+
+# -- guard: version numbers stay in the data modules ------------------------------------------
+
+# The modules that hold version data (rows with their sources); everything else reads them.
+DATA_MODULES = {
+    "_linkerd_annotations", "_linkerd_crds", "_linkerd_releases", "_linkerd_edge_charts", "_k8s_matrix",
+    "_k8s_apis", "_gateway_api", "_cp_values", "_native", "_injector_selectors",
+}
+# (path, tuple) -> why a literal release may stay there.  Shrink this list; do not grow it lightly:
+# a fact that two modules need belongs in a data module.
+ALLOWED = {
+    ("linter/config.py", (2, 18)): "the default target Linkerd (issue 4: 'default Linkerd 2.18'), a choice, not a release fact",
+    ("rules/_ports.py", (2, 13)): "POLICY_OUTBOUND_SINCE, the one home of when the policy controller took over Service opaque ports",
+    ("rules/_ports.py", (2, 18)): "APP_PROTOCOL_SINCE, the one home of when appProtocol decides a Service port",
+    ("rules/_ports.py", (2, 20)): "INIT_CONTAINER_PORTS_SINCE, the one home of when init containers' ports count",
+    ("rules/invalid_port_list.py", (2, 16)): "POD_INBOUND_UNTIL: only this rule knows the injector overwrites pod-inbound-ports",
+    ("rules/multicluster_label.py", (2, 10)): "the multicluster labels' releases, read by this rule alone (not in the catalogue)",
+    ("rules/multicluster_label.py", (2, 14)): "remote-discovery mode, read by this rule alone",
+    ("rules/multicluster_label.py", (2, 17)): "federated services, read by this rule alone",
+    ("rules/network_policy_blocks_control_plane.py", (2, 11)): "the policy controller's port 8090 (chart templates), this rule alone",
+    ("rules/network_policy_blocks_control_plane.py", (2, 19)): "the control plane's renamed gRPC ports (chart templates), this rule alone",
+    ("rules/wait_before_exit_ignored.py", (2, 20)): "the proxy template's wait-before-exit/native-sidecar failure, this rule alone",
+    ("rules/_linkerd_admission.py", (2, 11)): "the policy admission webhook's rules per release (admission.rs), read by LNK6xx alone",
+    ("rules/_linkerd_admission.py", (2, 12)): "AuthorizationPolicy targets the admission webhook accepts (admission.rs), not CRD serving",
+    ("rules/_linkerd_admission.py", (2, 15)): "the admission webhook's spiffe:// identities, read by LNK6xx alone",
+    ("rules/_linkerd_admission.py", (2, 16)): "GRPCRoute as an AuthorizationPolicy target (admission.rs)",
+    ("rules/_linkerd_admission.py", (2, 19)): "Gateway API HTTPRoute as an AuthorizationPolicy target (admission.rs)",
+    # Kubernetes (1, NN) and other products' versions
+    ("rules/cert_manager_identity.py", (1, 18)): "a cert-manager release, not Kubernetes",
+    ("rules/pod_security_blocks_proxy_init.py", (1, 23)): "Pod Security admission on by default, this rule alone",
+}
+
+
+def _version_tuples():
+    """(path, tuple, line) of every literal (2, NN >= 10) and (1, NN >= 16) outside the data modules."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in sorted([*(root / "rules").glob("*.py"), *(root / "linter").rglob("*.py")]):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("rules/") and path.stem in DATA_MODULES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+            if not isinstance(node, ast.Tuple) or len(node.elts) != 2:
+                continue
+            if not all(isinstance(e, ast.Constant) and type(e.value) is int for e in node.elts):
+                continue
+            pair = (node.elts[0].value, node.elts[1].value)
+            if (pair[0] == 2 and pair[1] >= 10) or (pair[0] == 1 and pair[1] >= 16):
+                found.append((rel, pair, node.lineno))
+    return found
+
+
+def test_no_release_numbers_outside_the_data_modules():
+    stray = [f"{rel}:{line} {pair}" for rel, pair, line in _version_tuples() if (rel, pair) not in ALLOWED]
+    assert stray == [], "version literals outside rules/ data modules: read them from the data (or justify in ALLOWED)"
+
+
+def test_the_guard_sees_literals_and_its_allowances_are_live():
+    found = {(rel, pair) for rel, pair, _ in _version_tuples()}
+    assert ("linter/config.py", (2, 18)) in found  # the scan does find literals
+    assert sorted(set(ALLOWED) - found) == [], "remove allowances the code no longer needs"
