@@ -58,13 +58,37 @@ def use_instead(ctx, api, version) -> tuple:
         if not gone:
             return f"it has no replacement{psa}", None
         return f"nothing replaces it on Kubernetes {fmt(version)}: {passed}{psa}", None
+    notes = [_deprecated_too(target, ctx.resource.kind, version), passed]
+    if gone and not rename:
+        notes.append("mind the field changes the deprecation guide lists")
+    notes = "; ".join(n for n in notes if n)
+    notes = f" ({notes})" if notes else ""
     since = served_from(api, gone)
     if since is not None and since > version:  # deprecated before its successor is served (autoscaling/v2beta1 in 1.22)
         return f"move to {target} once on Kubernetes {fmt(since)} or later, which serves it", None
-    if not gone:
-        return f"use {target}", (target if rename else None)
-    fields = "" if rename else "; mind the field changes the deprecation guide lists"
-    return f"use {target} ({passed}{fields})", (target if rename else None)
+    behind = _cluster_without(ctx, since)
+    if behind is not None:  # a fix for the newest cluster would break the oldest one
+        return (f"{target} replaces it{notes}, but Kubernetes {behind.text} ({behind.via} at {behind.where}) serves "
+                f"{target} only from {fmt(since)} on"), None
+    return f"use {target}{notes}", (target if rename else None)
+
+
+def _deprecated_too(target: str, kind: str, version) -> str:
+    row = lookup(target, kind)
+    if row is None or not (row.deprecated <= version < row.removed):
+        return ""
+    return f"itself deprecated, removed in {fmt(row.removed)}"
+
+
+def _cluster_without(ctx, since):
+    """The oldest of several detected clusters, when it does not serve yet what is served from ``since``."""
+    if since is None or not (ctx.settings.kubernetes_version_source or "").startswith("detected"):
+        return None
+    clusters = _detected_clusters(ctx)
+    if len(clusters) < 2:
+        return None
+    oldest = min(clusters, key=lambda d: d.version)
+    return oldest if oldest.version < since else None
 
 
 def fix(ctx, target):

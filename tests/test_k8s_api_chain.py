@@ -144,3 +144,77 @@ def test_deprecated_before_the_replacement_is_served_gives_no_fix(run_cli, tmp_p
         ("LNK503", "h.yaml", 1, 13, "autoscaling/v2beta1 HorizontalPodAutoscaler is deprecated in Kubernetes 1.22 and "
          "removed in 1.25; move to autoscaling/v2 once on Kubernetes 1.23 or later, which serves it")]
     assert findings(proc)[0][5] is False
+
+
+# -- a fix must suit every detected cluster -------------------------------------------------
+
+CSI = "apiVersion: storage.k8s.io/v1beta1\nkind: CSIStorageCapacity\nmetadata: {name: c, namespace: x}\nstorageClassName: s\n"
+
+
+def kind_cluster(version):
+    return KIND.replace("v1.24.17", version)
+
+
+def eks_cluster(version):
+    return EKS.replace('"1.30"', f'"{version}"')
+
+
+def test_no_fix_when_the_oldest_detected_cluster_does_not_serve_the_replacement(run_cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    for name, text in {"c.yaml": CSI, "kind.yaml": kind_cluster("v1.22.0"), "eks.yaml": eks_cluster("1.27")}.items():
+        (tmp_path / name).write_text(text)
+    proc = run_cli("check", "--select", "LNK502,LNK503", "-f", "json", ".", cwd=tmp_path)
+    assert findings(proc) == [
+        ("LNK502", "c.yaml", 1, 13,
+         "storage.k8s.io/v1beta1 CSIStorageCapacity is not served by Kubernetes 1.27 (removed in 1.27); "
+         "storage.k8s.io/v1 replaces it, but Kubernetes v1.22.0 (kind node image at kind.yaml:5) serves "
+         "storage.k8s.io/v1 only from 1.24 on (eksctl ClusterConfig metadata.version at eks.yaml:3, the newest of "
+         "2 detected clusters)", False),
+    ]
+    run_cli("check", "--select", "LNK502,LNK503", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert (tmp_path / "c.yaml").read_text() == CSI
+
+
+def test_fix_when_every_detected_cluster_serves_the_replacement(run_cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    for name, text in {"c.yaml": CSI, "kind.yaml": kind_cluster("v1.24.0"), "eks.yaml": eks_cluster("1.27")}.items():
+        (tmp_path / name).write_text(text)
+    proc = run_cli("check", "--select", "LNK502,LNK503", "-f", "json", ".", cwd=tmp_path)
+    assert [(f[0], f[1], f[5]) for f in findings(proc)] == [("LNK502", "c.yaml", True)]
+    assert "; use storage.k8s.io/v1 (eksctl" in findings(proc)[0][4]
+    run_cli("check", "--select", "LNK502,LNK503", "--fix", ".", cwd=tmp_path)
+    assert (tmp_path / "c.yaml").read_text() == CSI.replace("storage.k8s.io/v1beta1", "storage.k8s.io/v1")
+
+
+def test_deprecation_advice_waits_for_the_oldest_detected_cluster(tmp_path):
+    got = lint_files(tmp_path, {"c.yaml": CSI, "kind.yaml": kind_cluster("v1.23.4"), "eks.yaml": eks_cluster("1.26")})
+    assert got == [
+        ("LNK503", "c.yaml", 1, 13,
+         "storage.k8s.io/v1beta1 CSIStorageCapacity is deprecated in Kubernetes 1.26 and removed in 1.27; "
+         "storage.k8s.io/v1 replaces it, but Kubernetes v1.23.4 (kind node image at kind.yaml:5) serves "
+         "storage.k8s.io/v1 only from 1.24 on (eksctl ClusterConfig metadata.version at eks.yaml:3, the newest of "
+         "2 detected clusters)"),
+    ]
+
+
+# -- a replacement that is itself deprecated ------------------------------------------------
+
+@pytest.mark.parametrize("kubernetes, rule, note", [
+    ("1.25", "LNK503", ""),  # v1beta2 is not deprecated yet
+    ("1.26", "LNK502", " (itself deprecated, removed in 1.29)"),
+    ("1.28", "LNK502", " (itself deprecated, removed in 1.29)"),
+])
+def test_replacement_deprecated_at_the_judged_version_says_so(run_cli, tmp_path, kubernetes, rule, note):
+    [flow] = [f for f in findings(check(run_cli, tmp_path, kubernetes)) if f[1] == "flow.yaml"]
+    assert flow[0] == rule
+    assert flow[4].endswith(f"; use flowcontrol.apiserver.k8s.io/v1beta2{note}")
+    assert flow[5] is True  # still a rename to an apiVersion the cluster serves
+
+
+def test_psp_with_unknown_kubernetes_names_the_deprecated_replacement(tmp_path):
+    assert lint_files(tmp_path, {"psp.yaml": PSP}) == [
+        ("LNK502", "psp.yaml", 1, 13,
+         "extensions/v1beta1 PodSecurityPolicy is not served by Kubernetes 1.23 (removed in 1.16); use policy/v1beta1 "
+         "(itself deprecated, removed in 1.25) (Kubernetes version unknown: judged against 1.23, the oldest Linkerd "
+         "2.18 installs on)"),
+    ]
