@@ -59,7 +59,7 @@ def build(result, registry_rules=None) -> dict:
     from linter.annotations import CATALOGUE
     from linter.located import YMap
     from linter.model import resources_of
-    from linter.rules._detect import OLDEST_KNOWN, detected
+    from linter.rules._detect import OLDEST_KNOWN, describe_minors, detected
     from linter.rules._linkerd_crds import CRDS, GATEWAY_ROUTES, first_serving
     from linter.versions import OLDEST_LINE, fmt, linkerd_target
 
@@ -94,7 +94,7 @@ def build(result, registry_rules=None) -> dict:
             if d.version.line < OLDEST_KNOWN:
                 out["note"] = f"older than {fmt(OLDEST_KNOWN)}, the oldest release linkerd-lint has data for: not used as the target"
         elif d.role == "range":
-            out["admits"] = f"{fmt(d.admitted[0])}-{fmt(d.admitted[-1])}" if d.admitted else "nothing"
+            out["admits"] = describe_minors(d.admitted)
         return out
 
     detections = {

@@ -416,9 +416,29 @@ def collect_document(path, doc, inv) -> None:
             _chart(inv, path, dep, "version", _text(dep, "name"), _text(dep, "version"), "Chart.yaml dependency")
 
 
+# kubeVersion ranges are evaluated up to this minor; a range that still admits it has no upper end.
+_NEWEST_MINOR_EVALUATED = 60
+
+
+def describe_minors(minors) -> str:
+    """Admitted Kubernetes minors for people: '1.22', '1.19-1.22', '1.25 and later', runs joined by commas."""
+    runs = []
+    for m in sorted(minors):
+        if runs and m == (1, runs[-1][1][1] + 1):
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    if not runs:
+        return "nothing"
+    words = [fmt(lo) if lo == hi else f"{fmt(lo)}-{fmt(hi)}" for lo, hi in runs]
+    if runs[-1][1] == (1, _NEWEST_MINOR_EVALUATED):
+        words[-1] = f"{fmt(runs[-1][0])} and later"
+    return ", ".join(words)
+
+
 def _kube_range(inv, path, data, kube) -> None:
     try:
-        admitted = admitted_minors(kube)
+        admitted = admitted_minors(kube, highest=_NEWEST_MINOR_EVALUATED)
     except ConstraintError:
         return  # a range this reader cannot follow: say nothing rather than guess
     if admitted:

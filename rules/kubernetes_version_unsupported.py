@@ -5,7 +5,7 @@ from linter.located import Span
 from linter.rule import COMMAND_LINE, Example, Severity, rule
 from linter.versions import fmt, linkerd_target
 
-from ._detect import detected
+from ._detect import describe_minors, detected
 from ._k8s_matrix import refuses_below, supported_window
 
 
@@ -98,7 +98,7 @@ def _judge_range(d, floor, window, lk):
     refused = [m for m in admitted if m < floor]
     if refused:
         return Severity.WARNING, (
-            f"kubeVersion {d.text!r} admits Kubernetes {fmt(refused[0])}-{fmt(refused[-1])}, which {lk} refuses to "
+            f"kubeVersion {d.text!r} admits Kubernetes {describe_minors(refused)}, which {lk} refuses to "
             f"install on; start the range at {fmt(floor)}"
         )
     return None

@@ -58,6 +58,8 @@ def test_lnk501_configured_version_reported_at_config_line(tmp_path):
         ("'>=1.16.0-0 <1.23.0-0'", "error", "admits only Kubernetes versions Linkerd 2.18 refuses"),
         ("'>=1.23.0-0 <1.25.0-0'", "warning", "admits no Kubernetes version Linkerd 2.18 supports"),
         ("'>=1.19.0-0'", "warning", "admits Kubernetes 1.19-1.22, which Linkerd 2.18 refuses"),
+        ("'>=1.22.0-0'", "warning", "admits Kubernetes 1.22, which Linkerd 2.18 refuses"),  # not "1.22-1.22"
+        ("'<1.20.0-0 || >=1.21.0-0'", "warning", "admits Kubernetes 1.0-1.19, 1.21-1.22, which Linkerd 2.18 refuses"),
         ("'>=1.30.0 <1.20.0'", "error", "admits no Kubernetes version at all"),
     ],
 )
@@ -432,3 +434,22 @@ def test_lnk507_configured_version_beats_a_proxy_image(tmp_path):
                         "w.yaml": _deployment("web", "cr.l5d.io/linkerd/proxy:edge-25.4.4")},
              config={"linkerd-version": "2.18"}, select=["LNK507"])
     assert got(r) == [("LNK507", "p.yaml", 6, 38, "warning")]
+
+
+@pytest.mark.parametrize("constraint, admits", [
+    (">=1.25.0-0", "1.25 and later"),  # open-ended: not the evaluator's internal cap
+    (">=1.22.0-0 <1.23.0-0", "1.22"),
+    ("~1.29", "1.29"),
+    (">=1.25.0-0 <1.31.0-0", "1.25-1.30"),
+    ("<1.26.0-0 || >=1.28.0-0", "1.0-1.25, 1.28 and later"),
+    (">=1.30.0 <1.20.0", "nothing"),
+])
+def test_context_says_what_a_chart_range_admits(run_cli, tmp_path, constraint, admits):
+    import json
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Chart.yaml").write_text(f"apiVersion: v2\nname: app\nversion: 1.0.0\nkubeVersion: '{constraint}'\n")
+    text = run_cli("context", ".", cwd=tmp_path)
+    assert f"Kubernetes {constraint:<17} Chart.yaml:4:14  (Chart.yaml kubeVersion, admits {admits})" in text.stdout, text.stdout
+    doc = json.loads(run_cli("context", "-f", "json", ".", cwd=tmp_path).stdout)
+    assert [d["admits"] for d in doc["detected"]["kubernetes"]] == [admits]
