@@ -803,3 +803,19 @@ def test_a_misplaced_key_is_never_printed(run_cli, tmp_path, fmt):
     body = [line for line in key_text.splitlines() if "-----" not in line]
     assert not any(line[i:i + 16] in out for line in body for i in range(0, len(line) - 16, 8))
     assert "PRIVATE KEY-----" not in out
+
+
+def test_private_key_in_ca_crt_breaks_linkerd_check(tmp_path, pki):
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: linkerd-identity-issuer, namespace: linkerd}\n"
+        "type: kubernetes.io/tls\ndata:\n"
+        f"  tls.crt: {b64(pem(pki['issuer']))}\n"
+        f"  tls.key: {b64(key_pem(key('ec256', 2)))}\n"
+        f"  ca.crt: {b64(ec_key_pem(key('ec256', 1)))}\n"
+    )
+    result = run(tmp_path, {"issuer.yaml": text})
+    assert messages(result) == [
+        (8, 11, "error", "Secret linkerd/linkerd-identity-issuer ca.crt holds a private key where the trust anchor "
+                         "certificates belong: `linkerd check` and `linkerd upgrade` read the trust anchors from it and "
+                         "find none; put the PEM certificate here"),
+    ]
