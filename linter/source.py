@@ -219,7 +219,8 @@ _HELM_ACTION = pattern(
 )
 _BRACES = pattern(r"\{\{")
 _HELM_SOURCE = pattern(r"^# Source: (\S.*?)\s*$", re.M)
-_DOC_START = pattern(r"^---(?:[ \t]|$)", re.M)
+# A document start marker at a line's start, whatever the line break (CRLF, CR, NEL, LS, PS).
+_DOC_START = pattern(r"(?:^|(?<=[\r\x85\u2028\u2029]))---(?:[ \t]|(?=[\r\n\x85\u2028\u2029])|\Z)", re.M)
 # Where libyaml starts a new line (YAML 1.1): CRLF, CR, LF, NEL, LS, PS.  Positions,
 # edits and suppression comments must count lines the same way.
 LINE_BREAK = pattern("\r\n|[\r\n\x85\u2028\u2029]")
@@ -738,7 +739,7 @@ def _read_documents(src: SourceFile, text: str) -> bool:
             # Resume at the next document so one broken document does not hide the others.
             # From a stream at that offset: slicing the text for each broken document made
             # a file of 5,000 of them take seconds per megabyte.
-            resume = _next_doc_start(src, problem.span.line)
+            resume = _next_doc_start(src, problem.span.line, line_offset)
             if resume is None:
                 break
             line_offset, pos = resume
@@ -768,15 +769,24 @@ def _within(src: SourceFile, span: Span) -> Span:
     return Span(line, col, line, max(col, end_col))
 
 
-def _next_doc_start(src: SourceFile, after_line: int) -> tuple | None:
-    """(0-based line, character offset) of the first '---' marker after the 1-based line ``after_line``."""
-    pos = src.offset(after_line + 1, 1)
-    m = _DOC_START.search(src.text, pos) if pos < len(src.text) else None
-    if not m:
-        return None
-    import bisect  # only after a broken document
+def _next_doc_start(src: SourceFile, error_line: int, line_offset: int) -> tuple | None:
+    """(0-based line, character offset) of the first '---' marker on or after the 1-based line
+    ``error_line`` and after the 0-based line ``line_offset`` (where the broken part started,
+    so reading always moves on).  On it: an error reported at the marker itself (an unclosed
+    bracket before it) is the end of the document before it, not of the one it starts."""
+    pos = src.offset(error_line, 1)
+    text = src.text
+    while pos < len(text):
+        m = _DOC_START.search(text, pos)
+        if not m:
+            return None
+        import bisect  # only after a broken document
 
-    return bisect.bisect_right(src._line_starts, m.start()) - 1, m.start()
+        line = bisect.bisect_right(src._line_starts, m.start()) - 1
+        if line > line_offset:
+            return line, m.start()
+        pos = m.end()
+    return None
 
 
 def _compose_into(src: SourceFile, chunk: str, line_offset: int, index: int) -> int:

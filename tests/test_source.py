@@ -153,3 +153,48 @@ def test_without_libyaml_the_pure_python_reader_gives_the_same_findings(tmp_path
     assert comparable(out["pure"][0]) == comparable(out["c"][0])
     assert out["c"][1] == ""
     assert out["pure"][1].count("built without libyaml") == 1
+
+
+BROKEN_THEN_GOOD = "kind: A\ndata: {a: *nope}\n---\nkind: B\n"
+
+
+def test_reading_resumes_after_a_broken_document_whatever_the_line_break():
+    for nl in ("\n", "\r\n", "\r", "\x85", "\u2028"):
+        src = parse_text("x.yaml", BROKEN_THEN_GOOD.replace("\n", nl))
+        assert [d.data["kind"] for d in src.documents] == ["B"], repr(nl)
+        assert [(p.kind, p.span.line, p.span.col) for p in src.problems] == [("syntax", 2, 11)], repr(nl)
+        assert src.documents[0].span.line == 4
+
+
+def test_a_marker_followed_by_a_tab_or_the_end_of_the_text_resumes_too():
+    src = parse_text("x.yaml", "a: *nope\n---\t{kind: B}\n")
+    assert [d.data["kind"] for d in src.documents] == ["B"]
+    src = parse_text("x.yaml", "a: *nope\n---")
+    assert [d.data for d in src.documents] == [None] and [p.kind for p in src.problems] == ["syntax"]
+
+
+def test_an_error_reported_at_the_marker_ends_the_document_before_it():
+    for nl in ("\n", "\r\n"):
+        src = parse_text("x.yaml", "a: [\n---\nkind: B\n".replace("\n", nl))
+        assert [(p.kind, p.span.line, p.span.col) for p in src.problems] == [("syntax", 2, 1)]
+        assert [d.data["kind"] for d in src.documents] == ["B"]
+        assert src.documents[0].span.line == 3  # the mapping after the marker
+
+
+def test_an_error_at_a_marker_that_starts_the_broken_document_moves_on():
+    # the document at line 2 fails on its own line: reading must not start there again
+    src = parse_text("x.yaml", "a: [\n--- ]\nkind: B\n---\nkind: C\n")
+    assert [(p.kind, p.span.line) for p in src.problems] == [("syntax", 2), ("syntax", 2)]
+    assert [d.data["kind"] for d in src.documents] == ["C"]
+
+
+def test_crlf_file_is_linted_past_a_broken_document(tmp_path):
+    from tests.lintkit import lint
+
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q, namespace: x}\ndata: {a: *nope}\n---\n"
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  annotations:\n    linkerd.io/inject: \"true\"\n"
+    ).replace("\n", "\r\n")
+    (tmp_path / "x.yaml").write_bytes(text.encode())
+    result = lint(tmp_path, {}, ["LNK001", "LNK101"], context=())
+    assert [(f.rule_id, f.span.line, f.span.col) for f in result.findings] == [("LNK001", 4, 11), ("LNK101", 11, 24)]
