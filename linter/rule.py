@@ -16,6 +16,7 @@ import enum
 
 from linter.located import Span
 from linter.record import Record
+from linter.redact import sanitise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Finding(Record):
         doc_index: int = 0,
         once: bool = False,  # a run-wide notice: the run keeps the first (in report order) of equal ones
     ):
+        # Messages quote values, and a value may be a private key: never let one reach a report.
+        message, related, fix = sanitise(message, related, fix)
         self.rule_id = rule_id
         self.severity = severity
         self.message = message

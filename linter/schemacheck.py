@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from linter.context import Where
 from linter.located import Span, YMap, YSeq, format_path
+from linter.redact import REDACTED
 from linter.values import resolve_vars
 
 _VALIDATORS: dict = {}
@@ -150,6 +151,27 @@ def show(value) -> str:
     return str(value)
 
 
+# A Secret's data and stringData: messages say what is wrong with a value there, never what it is.
+_SECRET_FIELDS = ("data", "stringData")
+
+
+def _is_secret(instance) -> bool:
+    return isinstance(instance, dict) and instance.get("kind") == "Secret"
+
+
+def _shown(value, hide: bool) -> str:
+    """``show(value)``, or <redacted> for a hidden string or number."""
+    if hide and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return REDACTED
+    return show(value)
+
+
+def _described(value, hide: bool) -> str:
+    if hide and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return ("the string " if isinstance(value, str) else "the number ") + REDACTED
+    return describe(value)
+
+
 def _types(expected) -> list:
     return [expected] if isinstance(expected, str) else list(expected)
 
@@ -175,14 +197,14 @@ def _or(words: list) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _type_message(where: str, value, expected: list) -> str:
+def _type_message(where: str, value, expected: list, hide: bool = False) -> str:
     want = _or([_YAML_TYPES.get(t, t) for t in expected])
-    msg = f"{where} is {describe(value)}: it must be {want}"
+    msg = f"{where} is {_described(value, hide)}: it must be {want}"
     if "string" in expected and isinstance(value, (bool, int, float)) and not isinstance(value, dict):
         if isinstance(value, bool):
             msg += " (YAML reads unquoted true/false/yes/no/on/off as booleans: quote it)"
         else:
-            msg += f' (quote it: "{show(value)}")'
+            msg += " (quote it)" if hide else f' (quote it: "{show(value)}")'
     elif isinstance(value, str) and ("integer" in expected or "number" in expected):
         if re.fullmatch(r"[+-]?\d+(\.\d+)?", value.strip()):
             msg += " (remove the quotes)"
@@ -217,8 +239,9 @@ def problems(validator_obj, instance, variables: dict | None = None, root: str =
     field paths messages show (a pod template's ``spec.template``), not to ``Problem.path``.
     """
     out: list = []
+    secret = _is_secret(instance)
     for err in validator_obj.iter_errors(instance):
-        out.extend(_problems(err, root, prefix))
+        out.extend(_problems(err, root, prefix, secret))
     if variables:
         out = [p for p in out if _keep(p, variables)]
     seen, unique = set(), []
@@ -246,12 +269,14 @@ def _keep(p: Problem, variables: dict) -> bool:
     return True
 
 
-def _problems(err, root: str, prefix: tuple = ()) -> list:
+def _problems(err, root: str, prefix: tuple = (), secret: bool = False) -> list:
+    """``secret``: the instance is a Secret, whose data/stringData values are never shown."""
     path = tuple(err.absolute_path)
     where = label(prefix + path, root)
     kw = err.validator
     schema = err.schema if isinstance(err.schema, dict) else {}
     inst = err.instance
+    hide = secret and bool(path) and path[0] in _SECRET_FIELDS
     hint = schema.get("x-lint-hint", "")
     custom = schema.get("x-lint-message")
 
@@ -302,13 +327,13 @@ def _problems(err, root: str, prefix: tuple = ()) -> list:
             if len(fitting) == 1:
                 sub = [e for e in err.context if e.schema_path and e.schema_path[0] == fitting[0]]
                 if sub:
-                    return [p for e in sub for p in _problems(e, root, prefix)]
-            return one(_type_message(where, inst, [t for b in typed for t in _types(b["type"])]), keyword="type")
+                    return [p for e in sub for p in _problems(e, root, prefix, secret)]
+            return one(_type_message(where, inst, [t for b in typed for t in _types(b["type"])], hide), keyword="type")
         from jsonschema.exceptions import best_match  # noqa: PLC0415
 
         best = best_match(err.context)
         if best is not None:
-            return _problems(best, root, prefix)
+            return _problems(best, root, prefix, secret)
         return one(f"{where} is not valid here")
     if custom and kw in ("not", "contains", "const", "enum", "pattern", "format", "allOf"):
         return one(custom)
@@ -317,20 +342,20 @@ def _problems(err, root: str, prefix: tuple = ()) -> list:
     if kw == "contains":
         return one(f"{where} has no item that matches")
     if kw == "type":
-        return one(_type_message(where, inst, _types(err.validator_value)))
+        return one(_type_message(where, inst, _types(err.validator_value), hide))
     if kw in ("enum", "const"):
         values = err.validator_value if kw == "enum" else [err.validator_value]
         listed = ", ".join(show(v) for v in values)
-        msg = f"{where} is {show(inst)}: it must be {'one of ' if len(values) > 1 else ''}{listed}"
-        meant = suggest(inst, values)
+        msg = f"{where} is {_shown(inst, hide)}: it must be {'one of ' if len(values) > 1 else ''}{listed}"
+        meant = None if hide else suggest(inst, values)
         return one(msg + (f"; did you mean {show(meant)}?" if meant else ""))
     if kw == "pattern":
         desc = schema.get("x-lint-pattern")
         if desc:
-            return one(f"{where} {show(inst)} is not {desc}")
-        return one(f"{where} {show(inst)} does not match the pattern {err.validator_value}")
+            return one(f"{where} {_shown(inst, hide)} is not {desc}")
+        return one(f"{where} {_shown(inst, hide)} does not match the pattern {err.validator_value}")
     if kw == "format":
-        return one(f"{where} {show(inst)} is not a valid {err.validator_value}")
+        return one(f"{where} {_shown(inst, hide)} is not a valid {err.validator_value}")
     if kw in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         low = "Min" in kw or kw == "minimum"
         bound = err.validator_value
@@ -339,10 +364,10 @@ def _problems(err, root: str, prefix: tuple = ()) -> list:
         if isinstance(bound, bool):
             bound = schema.get("minimum" if low else "maximum")
         words = ("greater than" if exclusive else "at least") if low else ("less than" if exclusive else "at most")
-        return one(f"{where} is {show(inst)}: it must be {words} {bound}")
+        return one(f"{where} is {_shown(inst, hide)}: it must be {words} {bound}")
     if kw == "minLength":
         n = err.validator_value
-        return one(f"{where} must not be empty" if n == 1 else f"{where} {show(inst)} is shorter than {n} characters")
+        return one(f"{where} must not be empty" if n == 1 else f"{where} {_shown(inst, hide)} is shorter than {n} characters")
     if kw == "maxLength":
         return one(f"{where} is longer than {err.validator_value} characters")
     if kw == "minItems":
@@ -358,14 +383,22 @@ def _problems(err, root: str, prefix: tuple = ()) -> list:
     if kw == "uniqueItems":
         return one(f"{where} lists the same item twice")
     if kw == "multipleOf":
-        return one(f"{where} is {show(inst)}: it must be a multiple of {err.validator_value}")
+        return one(f"{where} is {_shown(inst, hide)}: it must be a multiple of {err.validator_value}")
     if kw is None or kw == "false":  # a `false` subschema
         return one(f"{where} is not allowed here", "key")
     if kw == "dependentRequired":
-        return one(f"{where}: {_trim(err.message)}", "container")
+        return one(f"{where}: {_trim(_message(err, hide or (secret and not path)))}", "container")
     if custom:
         return one(custom)
-    return one(f"{where}: {_trim(err.message)}")
+    return one(f"{where}: {_trim(_message(err, hide or (secret and not path)))}")
+
+
+def _message(err, hide: bool) -> str:
+    """jsonschema's own message, which quotes the instance (repr): not a Secret's values."""
+    if not hide:
+        return err.message
+    return err.message.replace(repr(err.instance), describe(err.instance) if isinstance(err.instance, (dict, list))
+                               else REDACTED)
 
 
 def _trim(text: str) -> str:
