@@ -399,7 +399,7 @@ class _Converter:
         for knode, vnode in node.value:
             ktag = knode.tag
             if ktag == _MERGE:
-                merges.append(vnode)
+                merges.append((vnode, dict(spans)))  # and the keys written before it
                 continue
             if isinstance(knode, _ScalarNode):
                 k = _intern(knode.value) if ktag == _STR else _json_key(scalar(knode))
@@ -435,16 +435,25 @@ class _Converter:
             else:
                 obj[k] = self.convert(vnode, path + (k,), depth + 1)[0]
             spans[k] = (kspan, span(vnode))
-        # Merge keys (<<) add what the mapping does not say itself, as Kubernetes' reader does.
-        for vnode in merges:
+        if merges:
+            self._merge(obj, merges, path, depth)
+
+    def _merge(self, obj: YMap, merges: list, path: tuple, depth: int) -> None:
+        """Merge keys (<<) where they stand, as Kubernetes' reader (go-yaml v2 decode.go,
+        mapping/merge) applies them: a merged value overwrites a key written before the
+        ``<<``, a key written after it wins; of a list of maps the first wins."""
+        spans = obj.spans
+        explicit = dict(spans)  # each key's last explicit entry
+        for vnode, before in merges:
             sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
-            for src in sources:
+            for src in reversed(sources):  # go-yaml merges them last to first
                 merged, _ = self.convert(src, path, depth + 1)
                 if isinstance(merged, YMap):
                     for mk, mv in merged.items():
-                        if mk not in obj:
+                        written = explicit.get(mk)
+                        if written is None or before.get(mk) is written:
                             obj[mk] = mv
-                            obj.spans[mk] = merged.spans[mk]
+                            spans[mk] = merged.spans[mk]
 
 
 def decode(raw: bytes) -> tuple[str | None, ParseProblem | None]:
