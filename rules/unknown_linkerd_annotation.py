@@ -5,6 +5,7 @@ from linter.context import key_of
 from linter.fixes import rename_key
 from linter.lazyre import pattern
 from linter.rule import Example, Fix, Severity, rule
+from linter.values import resolve_vars
 
 from ._common import mapping, metadata_maps
 
@@ -142,10 +143,19 @@ def check(ctx):
         for key in ann:
             if not isinstance(key, str) or "linker" not in key.lower():
                 continue
-            mistake, suggestion = classify(key)
+            judged = key
+            if "${" in key:  # a Flux variable: judge the key its default makes, if it has one
+                judged = resolve_vars(key)
+                if judged is None:
+                    continue  # filled in at deploy time
+            mistake, suggestion = classify(judged)
             if not mistake:
                 continue
-            msg = f"{key} is not an annotation Linkerd reads"
+            if judged is key:
+                msg = f"{key} is not an annotation Linkerd reads"
+            else:  # no fix: renaming would drop the variable
+                msg = f"{key} (with its Flux default: {judged}) is not an annotation Linkerd reads"
             if suggestion:
                 msg += f"; did you mean {suggestion}?"
-            ctx.report(key_of(ann, key), msg, fix=_rename(ctx, ann, key, suggestion) if suggestion else None)
+            fix = _rename(ctx, ann, key, suggestion) if suggestion and judged is key else None
+            ctx.report(key_of(ann, key), msg, fix=fix)
