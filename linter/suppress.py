@@ -25,6 +25,11 @@ _COMMENT = pattern(
 )
 # What looks like an attempt at a directive: `# linkerd-lint: disable`, `...: ignore=LNK201`, `...: Disable LNK1`.
 _ATTEMPT = pattern(r"(?:^|\s)(#\s*linkerd-lint:\s*(?:(?:disable|enable|ignore|skip|noqa|off)\b.*|=.*|))$", re.I)
+# The directive spelt another way (`# Linkerd-Lint: disable=...`, `# linkerd-lint disable=...`): directives
+# are exact, so these suppress nothing, and saying so beats accepting a second spelling.
+_MISSPELT = pattern(
+    r"(?:^|\s)(#\s*linkerd[-_ ]?lint\s*:?\s*(?:disable|enable|ignore|skip|noqa|off)\b.*)$", re.I
+)
 _ID = pattern(r"[A-Za-z]+[0-9]+|ALL", re.I)
 IGNORE_PREFIX = "ignore.linkerd-lint.io/"
 
@@ -72,7 +77,9 @@ def _split_ids(text: str) -> list:
 
 def scan_comments(path: str, text: str) -> FileSuppressions:
     sup = FileSuppressions(path)
-    if "linkerd-lint:" not in text:
+    # Substring tests first: most files mention no directive at all.
+    misspelt = ("lint" in text or "Lint" in text or "LINT" in text) and _MISSPELT.search(text) is not None
+    if not misspelt and "linkerd-lint:" not in text:
         return sup
     from linter.source import split_lines
 
@@ -85,6 +92,8 @@ def scan_comments(path: str, text: str) -> FileSuppressions:
             m = _COMMENT.search(line)
             if m is None:
                 _malformed(sup, lineno, line)
+        elif misspelt and _MISSPELT.search(line):
+            _malformed(sup, lineno, line, _MISSPELT)
         if m:
             kind, ids_text = m.group(1), m.group(2)
             ids = _split_ids(ids_text)
@@ -110,9 +119,9 @@ def scan_comments(path: str, text: str) -> FileSuppressions:
     return sup
 
 
-def _malformed(sup: FileSuppressions, lineno: int, line: str) -> None:
-    """A comment that reads like a directive but is none (no ids, no '=', an unknown verb)."""
-    bad = _ATTEMPT.search(line)
+def _malformed(sup: FileSuppressions, lineno: int, line: str, attempt=_ATTEMPT) -> None:
+    """A comment that reads like a directive but is none (no ids, no '=', an unknown verb, another spelling)."""
+    bad = attempt.search(line)
     if bad:
         what = bad.group(1).rstrip()
         col = bad.start(1) + 1

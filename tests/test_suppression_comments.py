@@ -99,3 +99,39 @@ def test_ignore_annotation_with_a_rule_name(tmp_path):
     text = ns.replace("{name}", "invalid-inject-valu")
     result = lint(tmp_path, {"ns.yaml": text}, SELECT)
     assert found(result) == [("LNK101", *at(text, "yes")), ("LNK104", *at(text, "yes", 2)), ("LNK004", *at(text, "ignore.linkerd"))]
+
+
+@pytest.mark.parametrize("comment", [
+    "  # Linkerd-Lint: disable=LNK101,LNK104",
+    "  # LINKERD-LINT: disable=LNK101,LNK104",
+    "  # linkerd-lint disable=LNK101,LNK104",
+    "  #linkerd-lint disable-file=LNK101,LNK104",
+    "  # linkerd_lint: disable=LNK101,LNK104",
+    "  # linkerd-lint : disable=LNK101,LNK104",
+])
+def test_other_spellings_of_the_directive_are_reported_not_accepted(tmp_path, comment):
+    text, result = _run(tmp_path, comment)
+    where = at(text, comment.strip())
+    assert found(result) == [("LNK101", *at(text, "yes")), ("LNK104", *at(text, "yes", 2)), ("LNK004", *where)]
+    lnk004 = next(f for f in result.findings if f.rule_id == "LNK004")
+    assert lnk004.message == (
+        f"malformed suppression comment {comment.strip()!r}; it suppresses nothing: write "
+        "`# linkerd-lint: disable=LNK201,LNK204 reason` (or disable-file=, disable-next-line=)"
+    )
+    assert lnk004.span.end_col == where[1] + len(comment.strip())
+
+
+def test_a_misspelt_directive_does_not_break_the_one_before_it(tmp_path):
+    # the standalone directive above still reaches the content line that ends in a misspelt one
+    text, result = _run(tmp_path, "  # Linkerd-Lint: disable=LNK104", before="  # linkerd-lint: disable=LNK101\n")
+    assert found(result) == [("LNK104", *at(text, "yes", 2)), ("LNK004", *at(text, "# Linkerd-Lint"))]
+
+
+@pytest.mark.parametrize("comment", [
+    "  # checked by linkerd-lint in CI",
+    "  # linkerd-lint is run by pre-commit",
+    "  # Linkerd-Lint ignores nothing here",
+])
+def test_prose_that_names_the_tool_is_no_directive(tmp_path, comment):
+    text, result = _run(tmp_path, comment)
+    assert found(result) == [("LNK101", *at(text, "yes")), ("LNK104", *at(text, "yes", 2))]
