@@ -316,3 +316,46 @@ def test_github_annotation_of_the_run_has_no_file(run_cli, tmp_path):
     assert proc.returncode == 1
     assert proc.stdout.startswith("::error title=LNK501 kubernetes-version-unsupported::Kubernetes 1.22 is older")
     assert "file=" not in proc.stdout
+
+
+def _command_line_run(run_cli, tmp_path, fmt, env=None):
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "ns.yaml").write_text('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    linkerd.io/inject: "true"\n')
+    proc = run_cli("check", "-f", fmt, "--select", "LNK501,LNK101", "--kubernetes-version", "1.22", ".", env=env)
+    assert proc.returncode == 1, proc.stderr
+    return proc.stdout
+
+
+def test_gitlab_points_a_command_line_finding_at_the_pipeline_configuration(run_cli, tmp_path):
+    env = {"CI_PROJECT_DIR": str(tmp_path), "CI_CONFIG_PATH": "ci/pipeline.yml"}
+    issues = json.loads(_command_line_run(run_cli, tmp_path, "gitlab", env))
+    assert [(i["check_name"], i["location"]) for i in issues] == [
+        ("LNK501", {"path": "ci/pipeline.yml", "lines": {"begin": 1, "end": 1}}),
+        ("LNK101", {"path": "ns.yaml", "lines": {"begin": 6, "end": 6}}),
+    ]
+    assert issues[0]["description"].startswith("LNK501: Kubernetes 1.22 is older than 1.23")
+    assert issues[0]["description"].endswith(" (linkerd-lint's command line)")
+    assert issues[0]["severity"] == "major"
+
+
+def test_gitlab_command_line_finding_without_a_pipeline_variable(run_cli, tmp_path):
+    # CI_CONFIG_PATH naming another project's file: the project's own .gitlab-ci.yml, if any, else "."
+    env = {"CI_PROJECT_DIR": str(tmp_path), "CI_CONFIG_PATH": ".gitlab-ci.yml@group/pipelines"}
+    assert json.loads(_command_line_run(run_cli, tmp_path, "gitlab", env))[0]["location"]["path"] == "."
+    (tmp_path / ".gitlab-ci.yml").write_text("lint:\n  script: linkerd-lint check --kubernetes-version 1.22 .\n")
+    env = {"CI_PROJECT_DIR": str(tmp_path), "CI_CONFIG_PATH": ""}
+    issues = json.loads(_command_line_run(run_cli, tmp_path, "gitlab", env))
+    assert issues[0]["location"] == {"path": ".gitlab-ci.yml", "lines": {"begin": 1, "end": 1}}
+    assert "(command line)" not in json.dumps(issues)
+
+
+def test_junit_puts_a_command_line_finding_in_a_suite_of_the_run(run_cli, tmp_path):
+    root = ET.fromstring(_command_line_run(run_cli, tmp_path, "junit"))
+    assert root.get("tests") == "2" and root.get("failures") == "2"
+    suites = root.findall("testsuite")
+    assert [(s.get("name"), s.get("tests"), s.get("failures")) for s in suites] == [("linkerd-lint", "1", "1"), ("ns.yaml", "1", "1")]
+    case = suites[0].find("testcase")
+    assert case.attrib == {"name": "LNK501 kubernetes-version-unsupported", "classname": "linkerd-lint"}  # no file, no line
+    assert case.find("failure").text.startswith("command line: LNK501 [error] Kubernetes 1.22 is older than 1.23")
+    assert suites[1].find("testcase").get("file") == "ns.yaml" and suites[1].find("testcase").get("line") == "6"
+    assert "(command line)" not in ET.tostring(root, encoding="unicode")
