@@ -1,10 +1,9 @@
 from linter.context import value_of
 from linter.rule import Example, Severity, rule
-from linter.values import parse_quantity, quantity_hint
+from linter.values import UNKNOWN, parse_quantity, quantity_hint, substituted
 
 from . import _helm_values as helm
 from ._cp_values import FIRST, RESOURCE_BLOCKS, TYPED, allowed, applies
-from ._flux import UNKNOWN, substituted
 
 _INJECTOR = (
     "the proxy injector cannot decode its configuration (linkerd-config) with a {got} there and answers every pod "

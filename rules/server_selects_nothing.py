@@ -1,10 +1,10 @@
 from linter.context import key_of, value_of
 from linter.located import YMap, YSeq
 from linter.rule import Example, Severity, rule
+from linter.values import UNKNOWN, substituted
 
 from . import _pods, _selectors
 from ._coverage import POD_TEMPLATE, Coverage, kinds
-from ._flux import UNKNOWN, substituted
 from ._policy_refs import POLICY, text
 
 # Ports the proxy injector adds to the linkerd-proxy container of every meshed pod

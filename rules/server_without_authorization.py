@@ -1,10 +1,10 @@
 from linter.context import Where, value_of
 from linter.located import YMap
 from linter.rule import Example, Severity, rule
+from linter.values import UNKNOWN, substituted
 
 from . import _pods, _selectors
 from ._coverage import POD_TEMPLATE, Coverage, kinds
-from ._flux import UNKNOWN, substituted
 from ._policy_refs import GATEWAY, POLICY, parent_kind, parent_refs, ref_kind, text
 
 AUTHZ_KINDS = ("AuthorizationPolicy", "ServerAuthorization")
