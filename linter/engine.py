@@ -355,18 +355,14 @@ def _unique(findings: list) -> list:
     user wrote it once, so it is reported once (the first, in report order; it takes the
     fix of a repeat if it has none).  Run-wide notices (``once``) are kept once whatever
     their place: each worker process may have made its own."""
-    seen: set = set()
     first: dict = {}
     out = []
     for f in findings:
         key = (f.rule_id, f.message) if f.once else (f.rule_id, f.path, f.span, f.message)
-        if key in seen:
-            if f.fix is not None and not f.once:
-                kept = first[key]
-                if kept.fix is None:
-                    kept.fix = f.fix
-            continue
-        seen.add(key)
-        first[key] = f
-        out.append(f)
+        kept = first.get(key)
+        if kept is None:
+            first[key] = f
+            out.append(f)
+        elif kept.fix is None and f.fix is not None and not f.once:
+            kept.fix = f.fix
     return out
