@@ -3,7 +3,7 @@ from linter.fixes import replace_scalar
 from linter.rule import Example, Fix, Severity, rule
 from linter.values import resolve_vars
 
-from ._common import mapping, metadata_maps
+from ._common import mapping, metadata_maps, widens_exposure
 from ._grammar import describe_entry, port_entries
 from ._ports import OPAQUE, entry_where, named_ports
 
@@ -160,5 +160,5 @@ def _check(ctx, ann, key, role, named):
     ):
         # the entries start to bypass the proxy (no mTLS, no policy): as the text asks, but a reviewer decides
         fix = Fix(f"remove the spaces from {key}", (replace_scalar(ctx.source, value_of(ann, key).span, compact),),
-                  safe=False)
+                  safe=not widens_exposure(key, compact))
     ctx.report(where, f"{key}: {problem}{more}; {consequence}", fix=fix)
