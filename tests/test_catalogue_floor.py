@@ -5,7 +5,7 @@ which already defines linkerd.io/inject (ProxyInjectAnnotation) and the proxy's 
 from linter.annotations import CATALOGUE, INJECT, inheritable
 from linter.rules._linkerd_releases import OLDEST_LINE
 
-from .lintkit import lint, places
+from .lintkit import at, lint, places
 
 NS = (
     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n"
@@ -22,6 +22,12 @@ POD = (
 def test_linkerd_210_reads_inject_and_the_proxy_keys(tmp_path):
     r = lint(tmp_path, {"ns.yaml": NS, "pod.yaml": POD}, "LNK5", config={"linkerd-version": "2.10"})
     assert places(r) == []
+
+
+def test_control_a_key_from_a_later_release_is_reported_on_2_10(tmp_path):
+    pod = POD.replace("256Mi\n", "256Mi\n    config.linkerd.io/proxy-await: enabled\n")
+    r = lint(tmp_path, {"ns.yaml": NS, "pod.yaml": pod}, "LNK5", config={"linkerd-version": "2.10"})
+    assert places(r) == [("pod.yaml", *at(pod, "config.linkerd.io/proxy-await"))]
 
 
 def test_keys_at_the_floor_are_no_gate():
