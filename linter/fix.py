@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from linter import source as source_mod
 from linter.lazyre import pattern
+from linter.redact import REDACTED
+from linter.redact import hidden_lines as _secret_lines  # the lines --diff shows as <redacted>
 
 # Passes of lint-and-fix: MAX_PASSES, plus one per fix the busiest file starts with (fixes that
 # insert at one point, such as several labels moved into one new annotations block, take one
@@ -378,7 +380,7 @@ def unified_diff(ff: FileFix) -> str:
             if tag != "-":
                 new_no += 1
             if hidden:
-                line = tag + "<redacted>" + ("\n" if line.endswith("\n") else "")
+                line = tag + REDACTED + ("\n" if line.endswith("\n") else "")
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
@@ -386,12 +388,3 @@ def unified_diff(ff: FileFix) -> str:
 
 
 _HUNK = pattern(r"@@ -(\d+)(?:,\d+)? \+(\d+)")
-
-
-def _secret_lines(lines, path: str = "-") -> set:
-    """1-based numbers of the lines that may hold key material: every Secret's data/stringData
-    as the reader finds it (List items, JSON, flow style), the same by line rules for text that
-    does not parse, and any line holding a PEM private key or its base64 (linter.redact)."""
-    from linter.redact import hidden_lines
-
-    return hidden_lines(lines, path)

@@ -22,10 +22,9 @@ from linter.lazyre import pattern
 
 REDACTED = "<redacted>"
 
-# Substrings that every text needing redaction holds: the PEM markers, and the base64 of
-# "-----BEGIN" at the start of a value ("LS0tLS1CRUdJ") or of "PRIVATE KEY" at each of the three
-# byte alignments (a key after a certificate in one base64 blob).
-_MARKS = ("PRIVATE KEY", "-----BEGIN", "LS0tLS1CRUdJ", "UFJJVkFURSBL", "BSSVZBVEUgS0VZ", "QUklWQVRFIEtF")
+# Substrings that every text needing redaction holds (see ``suspect``): the PEM markers, and the
+# base64 of "-----BEGIN" at the start of a value ("LS0tLS1CRUdJ") or of "PRIVATE KEY" at each of
+# the three byte alignments (a key after a certificate in one base64 blob).
 
 # Between the lines of a key: a line break, or the \n escape of a quoted or repr'd string.
 _BREAK = r"(?:\\[nr]|\r?\n)[ \t]*"
@@ -44,8 +43,18 @@ _B64_NOISE = pattern(r"\\[nr]|\s|\.\.\.|\u2026")
 
 
 def suspect(text) -> bool:
-    """Whether ``text`` may hold key material (cheap: substring tests only)."""
-    return isinstance(text, str) and any(m in text for m in _MARKS)
+    """Whether ``text`` may hold key material (cheap: substring tests only).
+
+    Written out rather than ``any(m in text for m in marks)``: this runs for every finding, and
+    the generator cost more than the six tests (1.0 µs against 0.36 µs for a typical message)."""
+    return isinstance(text, str) and (
+        "PRIVATE KEY" in text
+        or "-----BEGIN" in text
+        or "LS0tLS1CRUdJ" in text
+        or "UFJJVkFURSBL" in text
+        or "BSSVZBVEUgS0VZ" in text
+        or "QUklWQVRFIEtF" in text
+    )
 
 
 def redact(text):
