@@ -19,10 +19,6 @@ _WORKLOAD_GROUPS = {"Deployment": ("apps", "extensions"), "StatefulSet": ("apps"
 _AFFINITY_TERMS = ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution")
 
 
-def _group(api_version: str) -> str:
-    return api_version.rpartition("/")[0] if "/" in api_version else ""
-
-
 def _map(value):
     return value if isinstance(value, YMap) else None
 
@@ -56,7 +52,7 @@ def string_maps(resource):
     ``resource`` outside its metadata maps; ``what`` names the field as messages do: label, annotation,
     selector, matchLabels, matchExpressions values, nodeSelector."""
     out = []
-    data, kind, group = resource.data, resource.kind, _group(resource.api_version or "")
+    data, kind, group = resource.data, resource.kind, resource.group
     spec = _map(data.get("spec"))
     if spec is None:
         return out
