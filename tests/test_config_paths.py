@@ -83,6 +83,10 @@ def test_patterns_survive_worker_processes(run_cli, repo):
         (repo / "deploy" / "legacy" / f"more{i}.yaml").write_text(BAD.format(name=f"l{i}"))
     proc = run_cli("check", "-q", "--jobs", "2", ".", cwd=repo / "deploy" / "legacy")
     assert _lines(proc) == [], proc.stdout + proc.stderr
+    # control: without the per-file ignore the same forked run reports every file
+    (repo / "deploy" / ".linkerd-lint.yaml").write_text("select: [LNK101]\n")
+    proc = run_cli("check", "-q", "--jobs", "2", ".", cwd=repo / "deploy" / "legacy")
+    assert len(_lines(proc)) == 251, proc.stdout + proc.stderr
 
 
 def test_a_configuration_glob_pickles():
