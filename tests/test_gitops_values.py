@@ -148,6 +148,9 @@ def test_lnk104_quiet_when_the_substituted_value_is_a_string_or_unknown(tmp_path
 def test_lnk104_quiet_where_flux_does_not_substitute(tmp_path):
     doc = metadata_doc(annotations="example.com/flag: ${DBG:=true}", labels="kustomize.toolkit.fluxcd.io/substitute: disabled")
     assert places(lint(tmp_path, {"a.yaml": doc}, "LNK104")) == []
+    # control: where Flux substitutes, the same value is judged
+    doc = metadata_doc(annotations="example.com/flag: ${DBG:=true}")
+    assert places(lint(tmp_path, {"a.yaml": doc}, "LNK104")) == [("a.yaml", *at(doc, "${DBG"))]
 
 
 def test_lnk104_leaves_the_inject_annotation_to_lnk101(tmp_path):
