@@ -7,6 +7,8 @@ import yaml
 
 from linter.api import lint_paths
 
+from .lintkit import at
+
 
 def lint(tmp_path, files: dict, select, config=None):
     for name, text in files.items():
@@ -452,3 +454,8 @@ def test_get_and_a_mounted_script_stays_quiet(tmp_path):
     )
     r = lint(tmp_path, {"job.yaml": job({**INJECT, **SHUTDOWN_ON}, containers=containers)}, "LNK401")
     assert places(r, "LNK401") == []
+    # control: without the mounted script the same command is a GET, reported
+    unmounted = containers.split("          volumeMounts:")[0]
+    doc = job({**INJECT, **SHUTDOWN_ON}, containers=unmounted)
+    r = lint(tmp_path, {"job.yaml": doc}, "LNK401")
+    assert places(r, "LNK401") == [("job.yaml", *at(doc, '"/scripts/run.sh'))]
