@@ -36,4 +36,6 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path):
 
 def test_no_colour_in_a_pipe(run_cli, tmp_path):
     write(tmp_path, "web.yaml", BAD)
-    assert "\x1b[" not in run_cli("check", "--select", "LNK101", ".").stdout
+    out = run_cli("check", "--select", "LNK101", ".").stdout
+    assert "LNK101" in out and "\x1b[" not in out
+    assert "\x1b[" in run_cli("check", "--select", "LNK101", "--color", ".").stdout  # control: asked for, it is there
