@@ -101,8 +101,6 @@ def check(ctx):
     from . import _k8s_schema as schemas
 
     res = ctx.resource
-    if not isinstance(res.api_version, str) or not isinstance(res.kind, str):
-        return
     root = schemas.schema_root()
     sets = schemas.schema_sets(root) if root is not None else {}
     if not sets:
