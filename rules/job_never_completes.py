@@ -21,7 +21,7 @@ _SHUTDOWN_URL = pattern(r":(\d+|\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?)/shutdown\b
 _SEPARATOR = pattern(r"&&|\|\||[;|\n]")
 _CLIENT = pattern(r"(?:^|[\s'\"/(`])(curl|wget|https?|xhs?)(?=$|[\s'\"])")
 _CURL_METHOD = pattern(r"(?:^|\s)(?:-[A-Za-z]*X\s*|--request(?:\s+|=))['\"]?([^\s'\"]*)")
-_CURL_BODY = pattern(r"(?:^|\s)(?:-[A-Za-z]*[dF]|--data\S*|--json|--form\S*)(?=$|[\s'\"=]|\S)")
+_CURL_BODY = pattern(r"(?:^|\s)(?:-[A-Za-z]*[dF]|--data|--json|--form)")
 _CURL_GET = pattern(r"(?:^|\s)(?:-[A-Za-z]*G|--get)(?=$|\s)")
 _WGET_POST = pattern(r"(?:^|\s)--(?:post-data|post-file|body-data|body-file)\b")
 _WGET_METHOD = pattern(r"(?:^|\s)--method(?:\s+|=)['\"]?([^\s'\"]*)")
@@ -227,7 +227,7 @@ def _not_post(command: str, at: int):
     """
     start = max((m.end() for m in _SEPARATOR.finditer(command, 0, at)), default=0)
     end = next((m.start() for m in _SEPARATOR.finditer(command, at)), len(command))
-    clients = [m for m in _CLIENT.finditer(command, start, at)]
+    clients = list(_CLIENT.finditer(command, start, at))
     if not clients:
         return None
     client = clients[-1]
