@@ -27,15 +27,16 @@ def render(findings, ctx) -> str:
         rule = ctx.rules.get(f.rule_id)
         title = f"{f.rule_id} {rule.name}" if rule else f.rule_id
         s = f.span
-        props = [
-            f"file={_prop(repo_path(f.path, ctx))}",
-            f"line={s.line}",
-            f"col={s.col}",
-            f"endLine={s.end_line}",
-            f"endColumn={s.end_col}",
-        ]
         if f.path == COMMAND_LINE:
             props = []  # about the invocation, not a file: an annotation of the run
+        else:
+            props = [
+                f"file={_prop(repo_path(f.path, ctx))}",
+                f"line={s.line}",
+                f"col={s.col}",
+                f"endLine={s.end_line}",
+                f"endColumn={s.end_col}",
+            ]
         props.append(f"title={_prop(title)}")
         message = f.message
         if f.template_source:
