@@ -1,5 +1,7 @@
 """Write manifests to a temporary project and lint them the way the CLI does (config discovery stops at .git)."""
 
+import base64
+
 import yaml
 
 from linter.api import lint_paths
@@ -41,6 +43,21 @@ def at(text: str, needle: str, nth: int = 1):
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return line, col
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def leaked(out: str, *materials: str) -> list:
+    """Pieces of key material found in ``out``: the markers, or 16 characters of a key's body
+    or of its base64."""
+    found = [m for m in ("PRIVATE KEY", "LS0tLS1CRUdJ") if m in out]
+    for material in materials:
+        for text in (material, b64(material)):
+            body = "".join(line for line in text.splitlines() if "-----" not in line)
+            found += [body[i:i + 16] for i in range(0, len(body) - 16, 8) if body[i:i + 16] in out]
+    return found
 
 
 def read_terminal(fd: int) -> bytes:

@@ -1,6 +1,5 @@
 """Identity and certificate rules (LNK701-LNK706) on real certificates generated here with cryptography."""
 
-import base64
 import datetime as dt
 import functools
 import os
@@ -15,6 +14,8 @@ from cryptography.x509.oid import NameOID
 
 from linter.api import lint_paths
 from linter.rule import Severity
+
+from .lintkit import b64
 
 NOW = "2030-06-01"
 
@@ -61,10 +62,6 @@ def key_pem(k):
 
 def block(text, indent):
     return "".join(" " * indent + line + "\n" for line in text.splitlines())
-
-
-def b64(text):
-    return base64.b64encode(text.encode()).decode()
 
 
 @pytest.fixture(scope="module")

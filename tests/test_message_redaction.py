@@ -2,7 +2,6 @@
 LNK602 on a CRD field, LNK611/LNK202 echoing a value) is <redacted> in every report format and in
 a written baseline; a Secret's data/stringData values are never quoted by schema messages."""
 
-import base64
 import json
 
 import pytest
@@ -12,6 +11,8 @@ from linter.api import lint_paths
 from linter.redact import REDACTED, redact
 from linter.rule import Edit, Finding, Fix, Related, Severity
 from linter.located import Span
+
+from .lintkit import b64, leaked
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +27,6 @@ def keys():
         "ec": ec_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, none).decode(),
         "pkcs8": rsa_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, none).decode(),
     }
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-def leaked(out: str, *materials: str) -> list:
-    """Pieces of key material found in ``out``: the markers, or 16 characters of a key's body
-    or of its base64."""
-    found = [m for m in ("PRIVATE KEY", "LS0tLS1CRUdJ") if m in out]
-    for material in materials:
-        for text in (material, b64(material)):
-            body = "".join(line for line in text.splitlines() if "-----" not in line)
-            found += [body[i:i + 16] for i in range(0, len(body) - 16, 8) if body[i:i + 16] in out]
-    return found
 
 
 # -- the sanitiser ------------------------------------------------------------------------
