@@ -214,6 +214,10 @@ def test_linkerd_kinds_are_left_to_lnk601(tmp_path):
         """
     server = "apiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata: {name: s}\nspec: {port: [1]}\n"
     assert run(tmp_path, {"crd.yaml": crd, "s.yaml": server}) == []
+    # control: the same CRD under another group is judged
+    other = run(tmp_path / "other", {"crd.yaml": crd.replace("policy.linkerd.io", "example.com"),
+                                     "s.yaml": server.replace("policy.linkerd.io", "example.com")})
+    assert other == [("s.yaml", 4, 8, "`spec.port` is a list: it must be an integer or a string")]
 
 
 # -- unknown fields: pruned by structural schemas -----------------------------------------------------
