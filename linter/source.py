@@ -68,19 +68,25 @@ _intern = sys.intern
 class _MemoLoader(_Loader):
     """The composer calls back into Python to resolve the tag of every scalar (a few regular
     expressions each); a plain scalar's tag depends on its text alone, and keys and common
-    values repeat in every document, so the answers are remembered (a bounded table)."""
+    values repeat in every document, so the answers are remembered (a bounded table).  The
+    value go_scalar made of a text that is no string is kept too, for _Converter.scalar."""
 
     _tags: dict = {}
+    _typed: dict = {}  # text -> (tag, value), for the texts in _tags that are no strings
 
     def resolve(self, kind, value, implicit, _base=_Loader.resolve):
         if kind is _ScalarNode and implicit[0]:  # a plain scalar: typed as Kubernetes types it
             tags = self._tags
             tag = tags.get(value)
             if tag is None:
-                tag = _MERGE if value == "<<" else go_scalar(value)[0]
+                typed = (_MERGE, value) if value == "<<" else go_scalar(value)
+                tag = typed[0]
                 if len(tags) >= 8192:
                     tags.clear()  # unique values (names, images) filled it: start over
+                    self._typed.clear()
                 tags[value] = tag
+                if tag != _STR:
+                    self._typed[value] = typed
             return tag
         return _base(self, kind, value, implicit)
 
@@ -329,7 +335,7 @@ class _Converter:
         tag = node.tag
         if tag == _STR:
             return node.value
-        rtag, value = go_scalar(node.value)
+        rtag, value = _MemoLoader._typed.get(node.value) or go_scalar(node.value)
         if rtag == tag:  # plain scalars always; explicit tags (!!int "12") when the text agrees
             return value
         if tag == _FLOAT and rtag == _INT:
