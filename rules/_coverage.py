@@ -91,8 +91,8 @@ _FACT = "_coverage-index"
 
 
 # A plain namedtuple, not typing.NamedTuple: importing typing costs ~4 ms of every run.
-Unwritten = namedtuple("Unwritten", ("directory",), module=__name__)
-Unwritten.__doc__ = """The namespace of objects that do not write one: whatever they are applied into.
+class Unwritten(namedtuple("Unwritten", ("directory",), module=__name__)):
+    """The namespace of objects that do not write one: whatever they are applied into.
 
     ``kubectl apply -n``, kustomize's ``namespace:`` or a Flux Kustomization's
     ``targetNamespace`` decide it, and they decide it per directory, not per repository.
@@ -100,17 +100,15 @@ Unwritten.__doc__ = """The namespace of objects that do not write one: whatever 
     directory (unless configuration ``default-namespace`` names a namespace for all).
     """
 
+    __slots__ = ()
 
-def _unwritten_str(self) -> str:
-    # Shown in messages ("is not in namespace … in the input"): say what it means, relative
-    # to where the user runs the linter.
-    where = os.path.relpath(self.directory) if self.directory else "."
-    if where.startswith(".."):
-        where = self.directory
-    return f"(unset: wherever {where.replace(os.sep, '/')}/ is applied)"
-
-
-Unwritten.__str__ = _unwritten_str
+    def __str__(self) -> str:
+        # Shown in messages ("is not in namespace … in the input"): say what it means, relative
+        # to where the user runs the linter.
+        where = os.path.relpath(self.directory) if self.directory else "."
+        if where.startswith(".."):
+            where = self.directory
+        return f"(unset: wherever {where.replace(os.sep, '/')}/ is applied)"
 
 
 def kinds(*own: str) -> tuple:
@@ -144,7 +142,7 @@ class Coverage:
         self._unwritten_keys = {ns for ns, _ in self._by_ns_kind if isinstance(ns, Unwritten)}
         self._unread: set = set()  # namespace keys a partly unread file may hold objects of
         self._all_unread = False
-        for path, names in getattr(inventory, "unread", {}).items():
+        for path, names in inventory.unread.items():
             for name in names:
                 if name == "*":
                     self._all_unread = True
