@@ -22,7 +22,7 @@ def judged_version(ctx):
     """
     s = ctx.settings
     if s.kubernetes_version is not None:
-        clusters = _detected_clusters(ctx) if (s.kubernetes_version_source or "").startswith("detected") else []
+        clusters = _detected_clusters(ctx)
         if len(clusters) > 1:
             newest = max(clusters, key=lambda d: d.version)
             return newest.version, newest.text, f" ({newest.via} at {newest.where}, the newest of {len(clusters)} detected clusters)"
@@ -35,6 +35,9 @@ def judged_version(ctx):
 
 
 def _detected_clusters(ctx) -> list:
+    """The clusters the target Kubernetes version was detected from ([] when it was configured)."""
+    if not (ctx.settings.kubernetes_version_source or "").startswith("detected"):
+        return []
     found = detected(ctx.inventory) if ctx.inventory is not None else None
     return [d for d in found.kubernetes if d.role == "cluster" and d.version is not None] if found else []
 
@@ -82,7 +85,7 @@ def _deprecated_too(target: str, kind: str, version) -> str:
 
 def _cluster_without(ctx, since):
     """The oldest of several detected clusters, when it does not serve yet what is served from ``since``."""
-    if since is None or not (ctx.settings.kubernetes_version_source or "").startswith("detected"):
+    if since is None:
         return None
     clusters = _detected_clusters(ctx)
     if len(clusters) < 2:
