@@ -1,6 +1,7 @@
 from linter.annotations import ADMISSION_WEBHOOKS, INJECT, is_config_key
 from linter.context import key_of
 from linter.fixes import insert_annotation, take_entry
+from linter.located import get_in
 from linter.rule import Example, Fix, Severity, rule
 
 from ._common import mapping, metadata_maps, widens_exposure
@@ -71,9 +72,7 @@ def _selected_on(res, key) -> bool:
     """Whether the workload's own selector names the label: moving it off the pod template would leave
     a selector that no longer matches its template, which the API server refuses."""
     pod = res.pod_template
-    cur = res.data
-    for part in (pod.path[:-1] if pod is not None and pod.path else ()) + ("selector",):
-        cur = cur.get(part) if isinstance(cur, dict) else None
+    cur = get_in(res.data, *(pod.path[:-1] if pod is not None and pod.path else ()), "selector")
     if not isinstance(cur, dict):
         return False
     if key in cur:  # a ReplicationController's selector is a plain map
