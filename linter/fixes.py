@@ -6,9 +6,6 @@ one we cannot edit without guessing, e.g. flow-style mappings); the fixer applie
 
 from __future__ import annotations
 
-import re
-
-from linter.lazyre import pattern
 from linter.located import Span, YMap, YSeq
 from linter.rule import Edit
 
@@ -103,18 +100,12 @@ def _within(inner: Span, outer: Span) -> bool:
 
 
 def _shared(source, container: YMap) -> bool:
-    """Whether ``container`` carries an anchor that an alias elsewhere in the file repeats
-    (``labels: &pod {...}`` and ``selector: *pod``): removing an entry here removes it there
-    too, from an object the finding is not about."""
-    if container.span is None or "*" not in source.text:
-        return False
-    line = source.lines[container.span.line - 1]
-    # the node's span starts at its anchor (`&name {a: b}`, or `&name` ending the line of a block map)
-    m = _ANCHOR.match(line, container.span.col - 1)
-    return m is not None and re.search(r"\*" + re.escape(m.group(1)) + r"(?![^\s,\]}])", source.text) is not None
-
-
-_ANCHOR = pattern(r"&([^\s,\[\]{}]+)")
+    """Whether ``container`` lies inside a collection that an alias or merge key repeats
+    elsewhere (``labels: &pod {...}`` and ``selector: *pod``, or an anchor on a map above it):
+    removing an entry here removes it there too, from an object the finding is not about.
+    The reader records those collections (``SourceFile.shared``)."""
+    span = container.span
+    return span is not None and any(_within(span, outer) for outer in source.shared)
 
 
 def _entry_lines(source, container: YMap, key):

@@ -260,7 +260,7 @@ class Document(Record):
 
 
 class SourceFile(Record):
-    __slots__ = ("path", "text", "documents", "problems", "_line_starts", "_lines", "_newline")
+    __slots__ = ("path", "text", "documents", "problems", "_line_starts", "_lines", "_newline", "shared")
     _hidden = ("_lines", "_newline")
 
     def __init__(
@@ -272,6 +272,7 @@ class SourceFile(Record):
         _line_starts: list | None = None,
         _lines: list | None = None,
         _newline: str | None = None,
+        shared: list | None = None,
     ):
         self.path = path
         self.text = text
@@ -280,6 +281,9 @@ class SourceFile(Record):
         self._line_starts = _line_starts
         self._lines = _lines
         self._newline = _newline
+        # Spans of the collections an alias or merge key repeats elsewhere (``&pod`` ... ``*pod``):
+        # an edit inside one changes every place that repeats it (fixes refuse those).
+        self.shared = [] if shared is None else shared
 
     @property
     def lines(self) -> list:
@@ -324,6 +328,7 @@ class _Converter:
         self.problems = problems
         self.memo: dict = {}
         self.open: set = set()  # collections being converted: an alias to one of them is recursive
+        self.shared: list = []  # spans of the collections an alias repeats (SourceFile.shared)
         self.expanded = 0
 
     def span(self, node) -> Span:
@@ -366,6 +371,8 @@ class _Converter:
                     "an alias refers to the value it is part of (a recursive structure); Kubernetes' YAML "
                     "reader refuses it (anchor value contains itself)", self.span(node))
             obj, size = hit
+            if not self.shared or self.shared[-1] is not obj.span:
+                self.shared.append(obj.span)
             self.expanded += size
             if self.expanded > MAX_EXPANDED_NODES:
                 raise _TooComplex("aliases expand to more than %d nodes" % MAX_EXPANDED_NODES)
@@ -811,6 +818,7 @@ def _compose_into(src: SourceFile, chunk: str, line_offset: int, index: int) -> 
             continue
         data, _ = conv.convert(node, ())
         src.documents.append(Document(index=index, data=data, span=conv.span(node)))
+        src.shared.extend(conv.shared)
         index += 1
     return index
 

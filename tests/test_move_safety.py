@@ -114,3 +114,39 @@ def test_no_fix_edits_a_map_an_alias_repeats(tmp_path):
     (tmp_path / "d.yaml").write_text(ALIASED.replace("selector: *podlabels", "selector: {app: web}"))
     [f] = [f for f in lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK103"]).findings]
     assert f.fix is not None and f.fix.safe
+
+
+def test_no_fix_edits_inside_a_map_whose_parent_an_alias_repeats(tmp_path):
+    """The anchor may sit on a map above the one edited: the pod template's metadata is written
+    once and repeated by alias in a second Deployment, so moving a label out of it would change both."""
+    text = """apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: &podmeta
+        labels:
+          app: web
+          linkerd.io/inject: enabled
+      spec: {containers: [{name: web, image: "nginx:1"}]}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web2}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: *podmeta
+      spec: {containers: [{name: web, image: "nginx:1"}]}
+"""
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "d.yaml").write_text(text)
+    found = lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK103"]).findings
+    assert [(f.span.line, f.span.col, f.fix) for f in found] == [(13, 11, None)]  # reported once, no fix
+    # the control: without the alias, the same label is moved
+    (tmp_path / "d.yaml").write_text(text.replace("metadata: *podmeta", "metadata: {labels: {app: web}}"))
+    [f] = lint_paths(["d.yaml"], cwd=str(tmp_path), select=["LNK103"]).findings
+    assert f.fix is not None and f.fix.safe
